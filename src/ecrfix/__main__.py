@@ -1,0 +1,3 @@
+from ecrfix.cli import main
+
+raise SystemExit(main())

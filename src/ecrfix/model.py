@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ecrfix.edits import Edit
+
+REPOSITORY = "AWS::ECR::Repository"
+CREATION_TEMPLATE = "AWS::ECR::RepositoryCreationTemplate"
+PROPERTY = "ImageTagMutability"
+EXPECTED = "IMMUTABLE"
+
+MISSING = "MissingAttribute"
+INCORRECT = "IncorrectValue"
+
+FIXABLE = "fixable"
+FIXED = "fixed"
+UNFIXABLE = "unfixable"
+SUPPRESSED = "suppressed"
+
+DELETE = object()  # a Change value: the key at that path is removed
+
+PathItem = str | int
+
+
+class Change(NamedTuple):
+    """What a fix means for the loaded document: `path` (document index first) takes `value`."""
+
+    path: tuple[PathItem, ...]
+    value: object
+
+
+class Settings(NamedTuple):
+    strict: bool = False
+    unsafe_fixes: bool = False
+    resource_types: frozenset[str] = frozenset({REPOSITORY, CREATION_TEMPLATE})
+
+
+class Finding(NamedTuple):
+    line: int  # 1-based, as KICS reports it
+    column: int
+    resource: str
+    resource_type: str
+    issue_type: str
+    actual_value: str
+    status: str
+    reason: str = ""
+    edits: tuple[Edit, ...] = ()
+    changes: tuple[Change, ...] = ()
+    unsafe: bool = False
+    expected_value: str = EXPECTED
+
+    @property
+    def message(self) -> str:
+        text = (
+            f"{self.resource} ({self.resource_type}): {PROPERTY} is {self.actual_value}, "
+            f"expected {self.expected_value}"
+        )
+        return f"{text}: {self.reason}" if self.reason else text

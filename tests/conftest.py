@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+GOLDEN = ROOT / "golden"
+
+
+def shared_dir(*parts: str) -> Path:
+    """A folder of ../shared, or skip: a user's clone of ecrfix has no ../shared."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent (only the project's workspace has ../shared)")
+    return path
+
+
+@pytest.fixture
+def update_golden() -> bool:
+    return os.environ.get("ECRFIX_UPDATE_GOLDEN") == "1"
