@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ecrfix import __version__
+from ecrfix.config import ConfigError, load_config
 from ecrfix.diff import unified_diff
 from ecrfix.model import SUPPRESSED, UNFIXABLE, Settings
 from ecrfix.report import (
@@ -50,11 +51,23 @@ def ecrfix(
         Format, typer.Option("--format", help="Output format for findings.")
     ] = Format.text,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Also flag IMMUTABLE_WITH_EXCLUSION.")
-    ] = False,
+        bool | None,
+        typer.Option("--strict/--no-strict", help="Also flag IMMUTABLE_WITH_EXCLUSION."),
+    ] = None,
     unsafe_fixes: Annotated[
-        bool, typer.Option("--unsafe-fixes", help="Apply fixes that change behaviour elsewhere.")
+        bool | None,
+        typer.Option(
+            "--unsafe-fixes/--no-unsafe-fixes",
+            help="Apply fixes that change behaviour elsewhere.",
+        ),
+    ] = None,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="Also print suppressed findings.")
     ] = False,
+    config_path: Annotated[
+        str | None,
+        typer.Option("--config", help="Configuration file (default: the nearest one)."),
+    ] = None,
     stdin_filename: Annotated[
         str, typer.Option("--stdin-filename", help="Name shown for standard input.")
     ] = STDIN,
@@ -68,11 +81,16 @@ def ecrfix(
         sys.stderr.write("ecrfix: error: --check, --diff and --write are mutually exclusive\n")
         raise typer.Exit(2)
     mode = Mode.from_flags(check, diff, write)
-    settings = Settings(strict=strict, unsafe_fixes=unsafe_fixes)
-    targets, walk_errors = collect(paths or ["."])
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        sys.stderr.write(f"ecrfix: error: {exc}\n")
+        raise typer.Exit(2) from None
+    settings = config.settings(strict, unsafe_fixes)
+    targets, walk_errors = collect(paths or ["."], config.selection())
     reports = [_process(t, settings, mode, stdin_filename) for t in targets]
     errors = all_errors(reports, walk_errors)
-    _emit(reports, errors, mode, output_format)
+    _emit(reports, errors, mode, output_format, show_suppressed)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
@@ -87,7 +105,13 @@ def _process(target: Target, settings: Settings, mode: Mode, stdin_name: str) ->
     return report._replace(path=stdin_name)
 
 
-def _emit(reports: list[FileReport], errors: list[FileError], mode: Mode, fmt: Format) -> None:
+def _emit(
+    reports: list[FileReport],
+    errors: list[FileError],
+    mode: Mode,
+    fmt: Format,
+    show_suppressed: bool = False,
+) -> None:
     out, err = sys.stdout, sys.stderr
     stdin_write = mode is Mode.WRITE and any(_is_stdin(r) for r in reports)
     if mode is Mode.WRITE:
@@ -102,7 +126,7 @@ def _emit(reports: list[FileReport], errors: list[FileError], mode: Mode, fmt: F
                 out.write(unified_diff(report.path, report.original, report.fixed))
         finding_stream = err if mode is Mode.DIFF or stdin_write else out
         for path, finding in sorted_findings(reports):
-            if finding.status == SUPPRESSED:
+            if finding.status == SUPPRESSED and not show_suppressed:
                 continue
             if mode is Mode.DIFF and finding.status != UNFIXABLE:
                 continue
