@@ -72,7 +72,9 @@ def append_item(ctx: Ctx, sequence: SequenceNode, text: str) -> Edit:
     else:
         bracket = ctx.text.rfind("[", 0, ctx.start(last))
         space = ctx.text[bracket + 1 : ctx.start(last)]
-        separator = "," + space if "\n" in space else (", " if space or not ctx.json else ",")
+        # `[x]` alone says nothing of its file's spacing: a space after the colon before it does
+        spaced = space or not ctx.json or ctx.text[bracket - 1 : bracket] in (" ", "\t")
+        separator = "," + space if "\n" in space else (", " if spaced else ",")
     if not _COMMA.fullmatch(separator):
         raise Unfixable("comments or unusual layout inside the list")
     return Edit(ctx.end(last), ctx.end(last), separator + quote + text + quote)

@@ -27,6 +27,16 @@ _FLAGS = ("strict", "unsafe-fixes")
 class ConfigError(Exception):
     """A configuration file that cannot be read or holds a bad key or value."""
 
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{_shown(path)}: {message}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
 
 class Config(NamedTuple):
     path: Path | None = None  # the file it came from; None when there is none
@@ -100,7 +110,7 @@ def load_config(path: str | None = None) -> Config:
     if found.name == PYPROJECT:
         table = data.get("tool", {}).get("ecrfix")
         if table is None and path is not None:
-            raise ConfigError(f"{found}: no [tool.ecrfix] table")
+            raise ConfigError(found, "no [tool.ecrfix] table")
         return _parse(found, table or {}, "[tool.ecrfix] ")
     return _parse(found, data, "")
 
@@ -110,9 +120,9 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(path, f"invalid TOML: {exc}") from None
 
 
 def _parse(path: Path, table: dict[str, Any], where: str) -> Config:
@@ -120,7 +130,7 @@ def _parse(path: Path, table: dict[str, Any], where: str) -> Config:
     for key, value in sorted(table.items()):
         if key in _FLAGS:
             if not isinstance(value, bool):
-                raise ConfigError(f"{path}: {where}'{key}' must be true or false")
+                raise ConfigError(path, f"{where}'{key}' must be true or false")
             if key == "strict":
                 config = config._replace(strict=value)
             else:
@@ -134,13 +144,13 @@ def _parse(path: Path, table: dict[str, Any], where: str) -> Config:
             else:
                 config = config._replace(exclude=config.exclude + items)
         else:
-            raise ConfigError(f"{path}: {where}unknown key '{key}'")
+            raise ConfigError(path, f"{where}unknown key '{key}'")
     return config
 
 
 def _strings(path: Path, where: str, key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigError(f"{path}: {where}'{key}' must be a list of non-empty strings")
+        raise ConfigError(path, f"{where}'{key}' must be a list of non-empty strings")
     return tuple(value)
 
 
@@ -150,7 +160,8 @@ def _types(path: Path, where: str, items: Iterable[str]) -> frozenset[str]:
     unknown = sorted(types - set(known))
     if unknown or not types:
         raise ConfigError(
-            f"{path}: {where}'resource-types' accepts {' and '.join(known)}"
-            + (f", not '{unknown[0]}'" if unknown else "")
+            path,
+            f"{where}'resource-types' accepts {' and '.join(known)}"
+            + (f", not '{unknown[0]}'" if unknown else ""),
         )
     return types
