@@ -117,16 +117,21 @@ def _run_step(
         "ECRFIX_OUTPUT": output,
         "FAKE_EXIT": str(exit_code),
     }
-    script = tmp_path / "step.sh"
-    script.write_text(_step("Run ecrfix")["run"])
+    return _bash_step("Run ecrfix", tmp_path, env)
+
+
+def _bash_step(name: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    script = cwd / "step.sh"
+    script.write_text(_step(name)["run"])
     # the shell GitHub runs a `shell: bash` step with
     return subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         check=False,
+        timeout=600,
     )
 
 
@@ -266,28 +271,18 @@ def test_action_installs_and_fixes(snapshot: Path, tmp_path: Path) -> None:
         "GITHUB_PATH": str(github_path),
     }
     (tmp_path / "runner").mkdir()
-    for name in ("Install ecrfix", "Run ecrfix"):
-        script = tmp_path / "step.sh"
-        script.write_text(_step(name)["run"])
-        if name == "Run ecrfix":
-            added = github_path.read_text().split()
-            env |= {
-                "PATH": os.pathsep.join([*added, env["PATH"]]),
-                "ECRFIX_PATHS": "stack.yaml",
-                "ECRFIX_MODE": "write",
-                "ECRFIX_FORMAT": "github",
-                "ECRFIX_OUTPUT": "",
-            }
-        run = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        assert run.returncode == 0, run.stdout + run.stderr
+    install = _bash_step("Install ecrfix", tmp_path, env)
+    assert install.returncode == 0, install.stdout + install.stderr
+    added = github_path.read_text().split()
     assert added == [str(tmp_path / "runner" / "ecrfix-venv" / "bin")]
+    env |= {
+        "PATH": os.pathsep.join([*added, env["PATH"]]),
+        "ECRFIX_PATHS": "stack.yaml",
+        "ECRFIX_MODE": "write",
+        "ECRFIX_FORMAT": "github",
+        "ECRFIX_OUTPUT": "",
+    }
+    run = _bash_step("Run ecrfix", tmp_path, env)
+    assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("::notice file=stack.yaml,line=5,col=7,")
     assert read(tmp_path / "stack.yaml") == read(SEED / "expected.yaml")

@@ -36,6 +36,13 @@ def schema_errors(log: dict[str, Any]) -> list[str]:
 
 
 @pytest.fixture
+def seed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The seed's positive YAML as input.yaml in the working folder; returns its text."""
+    monkeypatch.chdir(tmp_path)
+    return copy_input(GOLDEN / "seed-positive1-yaml", tmp_path)[1]
+
+
+@pytest.fixture
 def mixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Fixable, unfixable, CRLF with a BOM, and a file that does not parse."""
     monkeypatch.chdir(tmp_path)
@@ -101,10 +108,8 @@ GITHUB_REQUIRED = [
 
 
 def test_sarif_has_what_github_code_scanning_reads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    seed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    copy_input(GOLDEN / "seed-positive1-yaml", tmp_path)
     code, log = sarif(["input.yaml"], capsys)
     assert code == 1
     for dotted in GITHUB_REQUIRED:
@@ -124,10 +129,8 @@ def test_sarif_has_what_github_code_scanning_reads(
 
 
 def test_result_regions_point_at_the_findings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    seed: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    copy_input(GOLDEN / "seed-positive1-yaml", tmp_path)
     _, log = sarif(["input.yaml"], capsys)
     regions = [r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]]
     # line 5 `      ImageTagMutability: "MUTABLE"`, line 27 `    Properties:`
@@ -165,12 +168,10 @@ def test_sarif_fixes_rebuild_the_expected_file(
 
 
 def test_fingerprints_follow_the_resource_not_the_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    seed: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    _, text, _ = copy_input(GOLDEN / "seed-positive1-yaml", tmp_path)
     _, before = sarif(["input.yaml"], capsys)
-    Path("input.yaml").write_text("# a comment\n\n" + text)
+    Path("input.yaml").write_text("# a comment\n\n" + seed)
     _, after = sarif(["input.yaml"], capsys)
 
     def prints(log: dict[str, Any]) -> list[tuple[int, str]]:
@@ -187,11 +188,7 @@ def test_fingerprints_follow_the_resource_not_the_line(
     assert print1 != print2
 
 
-def test_fixed_findings_leave_no_result(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    copy_input(GOLDEN / "seed-positive1-yaml", tmp_path)
+def test_fixed_findings_leave_no_result(seed: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, log = sarif(["--write", "input.yaml"], capsys)
     assert code == 0
     assert log["runs"][0]["results"] == []
@@ -251,10 +248,8 @@ def test_paths_become_uris(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_sarif_of_the_seed_reads_like_the_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    seed: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    copy_input(GOLDEN / "seed-positive1-yaml", tmp_path)
     _, log = sarif(["input.yaml"], capsys)
     texts = [r["message"]["text"] for r in log["runs"][0]["results"]]
     findings = read(GOLDEN / "seed-positive1-yaml" / "findings.txt").splitlines()
