@@ -21,3 +21,9 @@ def shared_dir(*parts: str) -> Path:
 @pytest.fixture
 def update_golden() -> bool:
     return os.environ.get("ECRFIX_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    # under GitHub Actions ecrfix defaults to annotations; tests choose the format themselves
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

@@ -165,6 +165,15 @@ def test_json_document(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "message": None,
         "query_id": QUERY_ID,
         "severity": "MEDIUM",
+        "edits": [
+            {
+                "start_line": 5,
+                "start_column": 27,
+                "end_line": 5,
+                "end_column": 34,
+                "new_text": "IMMUTABLE",
+            }
+        ],
     }
     assert doc["errors"] == [
         {"file": "broken.yaml", "line": 5, "message": doc["errors"][0]["message"]}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import os
 import sys
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -9,23 +9,18 @@ import typer
 from ecrfix import __version__
 from ecrfix.config import ConfigError, load_config
 from ecrfix.diff import unified_diff
+from ecrfix.formats import Format, default_format
 from ecrfix.model import SUPPRESSED, UNFIXABLE, Settings
 from ecrfix.report import (
     all_errors,
     exit_code,
     format_error,
     format_finding,
-    render_json,
     sorted_findings,
     summary,
 )
 from ecrfix.run import STDIN, FileError, FileReport, Mode, Target, collect, process
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-
+from ecrfix.terminal import Color, paint_diff, paint_finding, tracked, wants_colour, wants_progress
 
 app = typer.Typer(add_completion=True, rich_markup_mode=None)
 
@@ -48,8 +43,15 @@ def ecrfix(
     ] = False,
     write: Annotated[bool, typer.Option("--write", help="Fix the files in place.")] = False,
     output_format: Annotated[
-        Format, typer.Option("--format", help="Output format for findings.")
-    ] = Format.text,
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Output format for findings [default: github under GitHub Actions, else text].",
+        ),
+    ] = None,
+    color: Annotated[
+        Color, typer.Option("--color", help="Colour the text output and diffs.")
+    ] = Color.auto,
     strict: Annotated[
         bool | None,
         typer.Option("--strict/--no-strict", help="Also flag IMMUTABLE_WITH_EXCLUSION."),
@@ -87,10 +89,14 @@ def ecrfix(
         sys.stderr.write(f"ecrfix: error: {exc}\n")
         raise typer.Exit(2) from None
     settings = config.settings(strict, unsafe_fixes)
+    fmt = output_format or default_format(os.environ)
     targets, walk_errors = collect(paths or ["."], config.selection())
-    reports = [_process(t, settings, mode, stdin_filename) for t in targets]
+    progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
+    reports = [
+        _process(t, settings, mode, stdin_filename) for t in tracked(targets, progress, sys.stderr)
+    ]
     errors = all_errors(reports, walk_errors)
-    _emit(reports, errors, mode, output_format, show_suppressed)
+    _emit(reports, errors, mode, fmt, color, show_suppressed)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
@@ -110,6 +116,7 @@ def _emit(
     errors: list[FileError],
     mode: Mode,
     fmt: Format,
+    color: Color,
     show_suppressed: bool = False,
 ) -> None:
     out, err = sys.stdout, sys.stderr
@@ -118,19 +125,28 @@ def _emit(
         for report in reports:
             if _is_stdin(report):
                 out.write(report.fixed)
-    if fmt is Format.json:
-        out.write(render_json(reports, errors))
+    if fmt.is_document:
+        out.write(fmt.render(reports, errors))
     else:
+        colour_diff = wants_colour(color, out, os.environ)
         for report in sorted(reports, key=lambda r: r.path):
             if mode is Mode.DIFF and report.changed and report.error is None:
-                out.write(unified_diff(report.path, report.original, report.fixed))
+                diff_text = unified_diff(report.path, report.original, report.fixed)
+                out.write(paint_diff(diff_text) if colour_diff else diff_text)
         finding_stream = err if mode is Mode.DIFF or stdin_write else out
-        for path, finding in sorted_findings(reports):
+        if fmt is Format.github:  # the runner reads workflow commands on either stream
+            finding_stream.write(fmt.render(reports, errors))
+        colour_findings = wants_colour(color, finding_stream, os.environ)
+        listed = sorted_findings(reports) if fmt is Format.text else []  # github: annotated above
+        for path, finding in listed:
             if finding.status == SUPPRESSED and not show_suppressed:
                 continue
             if mode is Mode.DIFF and finding.status != UNFIXABLE:
                 continue
-            finding_stream.write(format_finding(path, finding) + "\n")
+            text = format_finding(path, finding)
+            finding_stream.write(
+                (paint_finding(text, path, finding.status) if colour_findings else text) + "\n"
+            )
     for report in sorted(reports, key=lambda r: r.path):
         if report.note:
             err.write(f"{report.path}: note: {report.note}\n")

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from ecrfix import QUERY_ID, __version__
 from ecrfix.model import FIXABLE, FIXED, SUPPRESSED, UNFIXABLE, Finding
+from ecrfix.regions import edits_json
 from ecrfix.run import FileError, FileReport, Mode
 
 SEVERITY = "MEDIUM"
@@ -100,9 +101,13 @@ def finding_json(path: str, finding: Finding) -> dict[str, object]:
 
 
 def render_json(reports: Sequence[FileReport], errors: Sequence[FileError]) -> str:
+    texts = {r.path: r.original for r in reports}
     document = {
         "version": __version__,
-        "findings": [finding_json(p, f) for p, f in sorted_findings(reports)],
+        "findings": [
+            finding_json(p, f) | {"edits": edits_json(texts[p], f)}
+            for p, f in sorted_findings(reports)
+        ],
         "errors": [{"file": e.path, "line": e.line, "message": e.message} for e in errors],
         "summary": counts(reports),
     }
