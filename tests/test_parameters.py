@@ -167,6 +167,16 @@ def test_default_needs_unsafe_fixes(src: str) -> None:
             id="exclusion mode default",
         ),
         pytest.param(
+            template(
+                "Type: String\nDefault: MUTABLE",
+                "  Filtered:\n    Type: AWS::ECR::Repository\n    Properties:\n"
+                "      ImageTagMutability: !Ref Mode\n"
+                "      ImageTagMutabilityExclusionFilters: []\n",
+            ),
+            "parameter 'Mode' also sets Filtered, which has ImageTagMutabilityExclusionFilters",
+            id="another reader has exclusion filters",
+        ),
+        pytest.param(
             json_template(
                 '{"Type": "String", "Default": "MUTABLE"}',
                 ',\n    "Out": {"Type": "AWS::SSM::Parameter", '

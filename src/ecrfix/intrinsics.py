@@ -84,8 +84,8 @@ def _section(doc: MappingNode, name: str) -> MappingNode | None:
     return value if isinstance(value, MappingNode) else None
 
 
-def _member(mapping: MappingNode | None, name: str) -> tuple[Node, Node] | None:
-    found = entries(mapping, name) if mapping is not None else []
+def _member(mapping: Node | None, name: str) -> tuple[Node, Node] | None:
+    found = entries(mapping, name) if isinstance(mapping, MappingNode) else []
     return found[-1] if found else None
 
 
@@ -223,6 +223,11 @@ class Template:
             return False
         type_entry = _member(resource[1], "Type")
         return type_entry is not None and _literal(type_entry[1]) in ECR_TYPES
+
+    def has_property(self, resource: str, name: str) -> bool:
+        declared = _member(self.resources, resource)
+        props = _member(declared[1], "Properties") if declared else None
+        return props is not None and _member(props[1], name) is not None
 
     def _all_calls(self) -> list[tuple[Path, Call]]:
         if self._calls is None:

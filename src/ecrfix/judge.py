@@ -85,7 +85,7 @@ def judge_value(
     findings: list[Finding] = []
     if local:
         findings.append(_fix_local(scope, base, path, props, local, leaves))
-    findings += [_fix_source(scope, base, props, leaf, leaves) for leaf in sources.values()]
+    findings += [_fix_source(scope, base, leaf) for leaf in sources.values()]
     if unknown:
         actual = ", ".join(sorted(set(unknown)))
         findings.append(base._replace(actual_value=actual, status=UNFIXABLE, reason=NOT_KNOWN))
@@ -140,9 +140,7 @@ def _fixed_value(leaf: Leaf) -> object:
     return EXPECTED
 
 
-def _fix_source(
-    scope: Scope, base: Finding, props: MappingNode, leaf: Leaf, leaves: list[Leaf]
-) -> Finding:
+def _fix_source(scope: Scope, base: Finding, leaf: Leaf) -> Finding:
     source = leaf.source
     assert source is not None and leaf.node is not None
     finding = base._replace(
@@ -152,7 +150,7 @@ def _fix_source(
         unsafe=True,
     )
     try:
-        if _is_exclusion(leaf) or entries(props, FILTERS):
+        if _is_exclusion(leaf):
             raise Unfixable(f"{source.label} and the {FILTERS} of its readers must change together")
         _check_readers(scope, source)
         edits = [fixes.replace_scalar(scope.ctx, leaf.node, EXPECTED)]
@@ -177,8 +175,11 @@ def _check_readers(scope: Scope, source: Source) -> None:
                 reader = reader[:-1]
             where = ".".join(str(p) for p in reader)
             raise Unfixable(f"{label} is also read by {where}")
-    for resource in sorted({str(r[1]) for r in readers} & scope.suppressed):
-        raise Unfixable(f"{label} also sets the suppressed resource {resource}")
+    for resource in sorted({str(r[1]) for r in readers}):
+        if resource in scope.suppressed:
+            raise Unfixable(f"{label} also sets the suppressed resource {resource}")
+        if scope.template.has_property(resource, FILTERS):
+            raise Unfixable(f"{label} also sets {resource}, which has {FILTERS}")
 
 
 def _allow_expected(scope: Scope, leaf: Leaf, edits: list[Edit], changes: list[Change]) -> None:

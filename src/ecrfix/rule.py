@@ -85,6 +85,8 @@ def find_findings(ctx: Ctx, doc_index: int, doc: Node, settings: Settings) -> li
             continue
         if type_entry[1].value in ECR_TYPES:
             declared.append((name, logical_key, resource, type_entry))
+    if not declared:
+        return []
     suppressor = Suppressor(ctx.text, ctx.base, doc)
     reasons = {name: suppressor.resource_reason(key, res) for name, key, res, _ in declared}
     suppressed = frozenset(name for name, reason in reasons.items() if reason)

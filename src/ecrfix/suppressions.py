@@ -39,16 +39,19 @@ class Suppressor:
 
     def resource_reason(self, logical_key: Node, resource: MappingNode) -> str:
         """Why the findings of this resource are suppressed ("" when they are not)."""
-        first = int(logical_key.start_mark.line)
-        last = last_line(self.body, resource)
-        return (
-            self.file_reason
-            or self.line_reason(_kics_line(logical_key, resource) + 1)
-            or self._checkov_comment(first, last)
-            or _checkov_metadata(resource)
-            or self._ecrfix_comment(first, last)
-            or _ecrfix_metadata(resource)
-        )
+        if self.file_reason:
+            return self.file_reason
+        if self.comments:
+            first = int(logical_key.start_mark.line)
+            last = last_line(self.body, resource)
+            reason = (
+                self.line_reason(_kics_line(logical_key, resource) + 1)
+                or self._checkov_comment(first, last)
+                or self._ecrfix_comment(first, last)
+            )
+            if reason:
+                return reason
+        return _checkov_metadata(resource) or _ecrfix_metadata(resource)
 
     def line_reason(self, line: int) -> str:
         """Why a finding reported on `line` (1-based) is suppressed by a KICS line rule."""
