@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ecrfix.files import Selection
+from ecrfix.files import TEMPLATES, Selection
 from ecrfix.model import CREATION_TEMPLATE, REPOSITORY, Settings
 
 if sys.version_info >= (3, 11):
@@ -61,6 +61,8 @@ class Config(NamedTuple):
     def selection(self) -> Selection:
         """Which files a folder walk checks: included and not excluded, with globs matched
         like .gitignore lines, relative to the folder of the configuration file."""
+        if self.include == TEMPLATE_GLOBS and not self.exclude:
+            return TEMPLATES  # the walk's own test, without a glob match per file
         root = self.root.resolve()
         include, exclude = _spec(self.include), _spec(self.exclude)
 
