@@ -64,6 +64,30 @@ def ecrfix(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    pr: Annotated[
+        bool, typer.Option("--pr", help="Open or update a fix pull request on GitHub.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --pr: print what it would do, change nothing.")
+    ] = False,
+    branch: Annotated[
+        str, typer.Option("--branch", help="With --pr: the branch to push.")
+    ] = "ecrfix/immutable-image-tags",
+    base: Annotated[
+        str | None, typer.Option("--base", help="With --pr: base branch [remote's default].")
+    ] = None,
+    remote: Annotated[
+        str, typer.Option("--remote", help="With --pr: remote to push to.")
+    ] = "origin",
+    repo: Annotated[
+        str | None, typer.Option("--repo", help="With --pr: OWNER/NAME [GITHUB_REPOSITORY].")
+    ] = None,
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="With --pr: label to add (repeatable).")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", help="With --pr: 'Name <email>' [git config].")
+    ] = None,
 ) -> None:
     """Find and fix AWS::ECR::Repository resources whose image tags are mutable."""
     if sum((check, diff, write)) > 1:
@@ -71,6 +95,15 @@ def ecrfix(
         raise typer.Exit(2)
     mode = Mode.from_flags(check, diff, write)
     settings = Settings(strict=strict, unsafe_fixes=unsafe_fixes)
+    if pr or dry_run:
+        from ecrfix.bot import PrOptions, run_pr
+
+        if not pr or check or diff or write:
+            problem = "--dry-run needs --pr" if not pr else "--pr excludes --check, --diff, --write"
+            sys.stderr.write(f"ecrfix: error: {problem}\n")
+            raise typer.Exit(2)
+        options = PrOptions(dry_run, branch, base, remote, repo, tuple(label or ()), author)
+        raise typer.Exit(run_pr(paths or ["."], settings, options))
     fmt = output_format or default_format(os.environ)
     targets, walk_errors = collect(paths or ["."])
     progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
