@@ -111,7 +111,8 @@ def ecrfix(
         _process(t, settings, mode, stdin_filename) for t in tracked(targets, progress, sys.stderr)
     ]
     errors = all_errors(reports, walk_errors)
-    _emit(reports, errors, mode, fmt, color)
+    stdin = next((r for t, r in zip(targets, reports, strict=True) if t.path == STDIN), None)
+    _emit(reports, errors, mode, fmt, color, stdin if mode is Mode.WRITE else None)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
@@ -127,16 +128,20 @@ def _process(target: Target, settings: Settings, mode: Mode, stdin_name: str) ->
 
 
 def _emit(
-    reports: list[FileReport], errors: list[FileError], mode: Mode, fmt: Format, color: Color
+    reports: list[FileReport],
+    errors: list[FileError],
+    mode: Mode,
+    fmt: Format,
+    color: Color,
+    stdin_written: FileReport | None,
 ) -> None:
     out, err = sys.stdout, sys.stderr
-    stdin_write = mode is Mode.WRITE and any(_is_stdin(r) for r in reports)
-    if mode is Mode.WRITE:
-        for report in reports:
-            if _is_stdin(report):
-                out.write(report.fixed)
+    # with `--write -` standard output is the fixed template alone, as with black
+    stdin_write = stdin_written is not None
+    if stdin_written is not None:
+        out.write(stdin_written.fixed)
     if fmt.is_document:
-        out.write(fmt.render(reports, errors))
+        (err if stdin_write else out).write(fmt.render(reports, errors))
     else:
         colour_diff = wants_colour(color, out, os.environ)
         for report in sorted(reports, key=lambda r: r.path):
@@ -167,10 +172,6 @@ def _emit(
     for error in errors:
         err.write(format_error(error) + "\n")
     err.write(summary(reports, errors, mode) + "\n")
-
-
-def _is_stdin(report: FileReport) -> bool:
-    return report.path == STDIN or report.path.startswith("<")
 
 
 def main(argv: list[str] | None = None) -> int:
