@@ -204,3 +204,21 @@ def test_seed_json_matches_kics_expected_results(
         ("positive2.json", 6, "MyRepository5", "IncorrectValue"),
         ("positive2.json", 36, "MyRepository6", "MissingAttribute"),
     }
+
+
+def test_stdin_write_with_stdin_filename_prints_fixed_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _stdin(monkeypatch, MUTABLE)
+    code, out, err = run(["--write", "--stdin-filename", "stack.yaml", "-"], capsys)
+    assert (code, out) == (0, FIXED)
+    assert "stack.yaml:5:7: Repo" in err
+
+
+def test_stdin_write_json_keeps_stdout_for_the_template(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _stdin(monkeypatch, MUTABLE)
+    code, out, err = run(["--write", "--format", "json", "-"], capsys)
+    assert (code, out) == (0, FIXED)
+    assert json.loads(err[: err.rindex("}") + 1])["findings"][0]["status"] == "fixed"

@@ -77,6 +77,30 @@ def ecrfix(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    pr: Annotated[
+        bool, typer.Option("--pr", help="Open or update a fix pull request on GitHub.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --pr: print what it would do, change nothing.")
+    ] = False,
+    branch: Annotated[
+        str, typer.Option("--branch", help="With --pr: the branch to push.")
+    ] = "ecrfix/immutable-image-tags",
+    base: Annotated[
+        str | None, typer.Option("--base", help="With --pr: base branch [remote's default].")
+    ] = None,
+    remote: Annotated[
+        str, typer.Option("--remote", help="With --pr: remote to push to.")
+    ] = "origin",
+    repo: Annotated[
+        str | None, typer.Option("--repo", help="With --pr: OWNER/NAME [GITHUB_REPOSITORY].")
+    ] = None,
+    label: Annotated[
+        list[str] | None, typer.Option("--label", help="With --pr: label to add (repeatable).")
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", help="With --pr: 'Name <email>' [git config].")
+    ] = None,
 ) -> None:
     """Find and fix AWS::ECR::Repository resources whose image tags are mutable."""
     if sum((check, diff, write)) > 1:
@@ -89,6 +113,15 @@ def ecrfix(
         sys.stderr.write(f"ecrfix: error: {exc}\n")
         raise typer.Exit(2) from None
     settings = config.settings(strict, unsafe_fixes)
+    if pr or dry_run:
+        from ecrfix.bot import PrOptions, run_pr
+
+        if not pr or check or diff or write:
+            problem = "--dry-run needs --pr" if not pr else "--pr excludes --check, --diff, --write"
+            sys.stderr.write(f"ecrfix: error: {problem}\n")
+            raise typer.Exit(2)
+        options = PrOptions(dry_run, branch, base, remote, repo, tuple(label or ()), author)
+        raise typer.Exit(run_pr(paths or ["."], settings, options))
     fmt = output_format or default_format(os.environ)
     targets, walk_errors = collect(paths or ["."], config.selection())
     progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
@@ -96,7 +129,8 @@ def ecrfix(
         _process(t, settings, mode, stdin_filename) for t in tracked(targets, progress, sys.stderr)
     ]
     errors = all_errors(reports, walk_errors)
-    _emit(reports, errors, mode, fmt, color, show_suppressed)
+    stdin = next((r for t, r in zip(targets, reports, strict=True) if t.path == STDIN), None)
+    _emit(reports, errors, mode, fmt, color, stdin if mode is Mode.WRITE else None, show_suppressed)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
@@ -117,16 +151,16 @@ def _emit(
     mode: Mode,
     fmt: Format,
     color: Color,
+    stdin_written: FileReport | None,
     show_suppressed: bool = False,
 ) -> None:
     out, err = sys.stdout, sys.stderr
-    stdin_write = mode is Mode.WRITE and any(_is_stdin(r) for r in reports)
-    if mode is Mode.WRITE:
-        for report in reports:
-            if _is_stdin(report):
-                out.write(report.fixed)
+    # with `--write -` standard output is the fixed template alone, as with black
+    stdin_write = stdin_written is not None
+    if stdin_written is not None:
+        out.write(stdin_written.fixed)
     if fmt.is_document:
-        out.write(fmt.render(reports, errors))
+        (err if stdin_write else out).write(fmt.render(reports, errors))
     else:
         colour_diff = wants_colour(color, out, os.environ)
         for report in sorted(reports, key=lambda r: r.path):
@@ -157,10 +191,6 @@ def _emit(
     for error in errors:
         err.write(format_error(error) + "\n")
     err.write(summary(reports, errors, mode) + "\n")
-
-
-def _is_stdin(report: FileReport) -> bool:
-    return report.path == STDIN or report.path.startswith("<")
 
 
 def main(argv: list[str] | None = None) -> int:
