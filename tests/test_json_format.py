@@ -11,7 +11,7 @@ from ecrfix.edits import Edit
 from ecrfix.regions import Region, edit_region
 
 from .conftest import GOLDEN
-from .textpos import apply_replacements, copy_input, fixed_cases
+from .textpos import apply_replacements, case_flags, copy_input, fixed_cases
 
 MINIFIED = '{"Resources":{"Repo":{"Type":"AWS::ECR::Repository","Properties":{}}}}'
 
@@ -104,7 +104,7 @@ def test_json_edits_rebuild_the_expected_file(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     name, text, expected = copy_input(case, tmp_path)
-    _, doc = document(["--diff", name], capsys)
+    _, doc = document(["--diff", *case_flags(case), name], capsys)
     assert apply_replacements(text, _edits(doc)) == expected
 
 

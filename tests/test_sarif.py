@@ -17,7 +17,7 @@ from ecrfix.rule_info import RULE_ID
 from ecrfix.run import FileReport
 
 from .conftest import GOLDEN, ROOT, shared_dir
-from .textpos import apply_replacements, copy_input, fixed_cases, read
+from .textpos import apply_replacements, case_flags, copy_input, fixed_cases, read
 
 SCHEMA_COPY = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
 BROKEN = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties: [unclosed\n"
@@ -146,7 +146,7 @@ def test_sarif_fixes_rebuild_the_expected_file(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     name, text, expected = copy_input(case, tmp_path)
-    _, log = sarif(["--diff", name], capsys)
+    _, log = sarif(["--diff", *case_flags(case), name], capsys)
     replacements = []
     for result in log["runs"][0]["results"]:
         for fix in result.get("fixes", []):

@@ -47,5 +47,11 @@ def copy_input(case: Path, folder: Path) -> tuple[str, str, str]:
     return source.name, read(source), read(expected)
 
 
+def case_flags(case: Path) -> list[str]:
+    """The command-line flags a golden case is run with (its `flags` file)."""
+    flags = case / "flags"
+    return flags.read_text().split() if flags.exists() else []
+
+
 def read(path: Path) -> str:
     return path.read_bytes().decode("utf-8")  # keeps CRLF and the BOM

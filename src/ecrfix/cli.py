@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ecrfix import __version__
+from ecrfix.config import ConfigError, load_config
 from ecrfix.diff import unified_diff
 from ecrfix.formats import Format, default_format
 from ecrfix.model import SUPPRESSED, UNFIXABLE, Settings
@@ -52,11 +53,23 @@ def ecrfix(
         Color, typer.Option("--color", help="Colour the text output and diffs.")
     ] = Color.auto,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Also flag IMMUTABLE_WITH_EXCLUSION.")
-    ] = False,
+        bool | None,
+        typer.Option("--strict/--no-strict", help="Also flag IMMUTABLE_WITH_EXCLUSION."),
+    ] = None,
     unsafe_fixes: Annotated[
-        bool, typer.Option("--unsafe-fixes", help="Apply fixes that change behaviour elsewhere.")
+        bool | None,
+        typer.Option(
+            "--unsafe-fixes/--no-unsafe-fixes",
+            help="Apply fixes that change behaviour elsewhere.",
+        ),
+    ] = None,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="Also print suppressed findings.")
     ] = False,
+    config_path: Annotated[
+        str | None,
+        typer.Option("--config", help="Configuration file (default: the nearest one)."),
+    ] = None,
     stdin_filename: Annotated[
         str, typer.Option("--stdin-filename", help="Name shown for standard input.")
     ] = STDIN,
@@ -94,7 +107,12 @@ def ecrfix(
         sys.stderr.write("ecrfix: error: --check, --diff and --write are mutually exclusive\n")
         raise typer.Exit(2)
     mode = Mode.from_flags(check, diff, write)
-    settings = Settings(strict=strict, unsafe_fixes=unsafe_fixes)
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        sys.stderr.write(f"ecrfix: error: {exc}\n")
+        raise typer.Exit(2) from None
+    settings = config.settings(strict, unsafe_fixes)
     if pr or dry_run:
         from ecrfix.bot import PrOptions, run_pr
 
@@ -105,14 +123,14 @@ def ecrfix(
         options = PrOptions(dry_run, branch, base, remote, repo, tuple(label or ()), author)
         raise typer.Exit(run_pr(paths or ["."], settings, options))
     fmt = output_format or default_format(os.environ)
-    targets, walk_errors = collect(paths or ["."])
+    targets, walk_errors = collect(paths or ["."], config.selection())
     progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
     reports = [
         _process(t, settings, mode, stdin_filename) for t in tracked(targets, progress, sys.stderr)
     ]
     errors = all_errors(reports, walk_errors)
     stdin = next((r for t, r in zip(targets, reports, strict=True) if t.path == STDIN), None)
-    _emit(reports, errors, mode, fmt, color, stdin if mode is Mode.WRITE else None)
+    _emit(reports, errors, mode, fmt, color, stdin if mode is Mode.WRITE else None, show_suppressed)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
@@ -134,6 +152,7 @@ def _emit(
     fmt: Format,
     color: Color,
     stdin_written: FileReport | None,
+    show_suppressed: bool = False,
 ) -> None:
     out, err = sys.stdout, sys.stderr
     # with `--write -` standard output is the fixed template alone, as with black
@@ -154,7 +173,7 @@ def _emit(
         colour_findings = wants_colour(color, finding_stream, os.environ)
         listed = sorted_findings(reports) if fmt is Format.text else []  # github: annotated above
         for path, finding in listed:
-            if finding.status == SUPPRESSED:
+            if finding.status == SUPPRESSED and not show_suppressed:
                 continue
             if mode is Mode.DIFF and finding.status != UNFIXABLE:
                 continue

@@ -5,7 +5,7 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,15 +62,27 @@ def _ignored(specs: list[tuple[Path, object]], path: Path, is_dir: bool) -> bool
     return False
 
 
-def walk(root: str, errors: list[WalkError]) -> Iterator[str]:
+class Selection(NamedTuple):
+    """Which walked files are templates, and which folders are not walked at all."""
+
+    file: Callable[[str], bool] = is_template_name
+    skip_folder: Callable[[str], bool] = lambda path: False
+
+
+TEMPLATES = Selection()
+
+
+def walk(root: str, errors: list[WalkError], select: Selection = TEMPLATES) -> Iterator[str]:
     """Template files under `root`, sorted, skipping VCS and dependency folders, what
     `.gitignore` files ignore, and symlinked folders (a walk never leaves the tree)."""
     top = Path(root)
     specs: list[tuple[Path, object]] = []
-    yield from _walk(top, specs, errors)
+    yield from _walk(top, specs, errors, select)
 
 
-def _walk(folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError]) -> Iterator[str]:
+def _walk(
+    folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError], select: Selection
+) -> Iterator[str]:
     spec = _ignore_spec(folder)
     if spec is not None:
         specs = [*specs, (folder, spec)]
@@ -86,12 +98,9 @@ def _walk(folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError
             if entry.is_dir(follow_symlinks=False):
                 if entry.name in SKIPPED_DIRS or _ignored(specs, path, True):
                     continue
-                yield from _walk(path, specs, errors)
-            elif (
-                is_template_name(entry.name)
-                and entry.is_file()
-                and not _ignored(specs, path, False)
-            ):
+                if not select.skip_folder(entry.path):
+                    yield from _walk(path, specs, errors, select)
+            elif select.file(entry.path) and entry.is_file() and not _ignored(specs, path, False):
                 yield entry.path
         except OSError as exc:
             errors.append(WalkError(entry.path, f"cannot read: {exc.strerror or exc}"))

@@ -4,12 +4,14 @@ from ecrfix import fixes
 from ecrfix.edits import Edit
 from ecrfix.errors import TemplateError
 from ecrfix.fixes import Ctx, Unfixable
+from ecrfix.intrinsics import ECR_TYPES, Template
+from ecrfix.judge import Scope, judge_value
 from ecrfix.model import (
     EXPECTED,
     FIXABLE,
-    INCORRECT,
     MISSING,
     PROPERTY,
+    SUPPRESSED,
     UNFIXABLE,
     Change,
     Finding,
@@ -23,10 +25,10 @@ from ecrfix.nodes import (
     entries,
     is_flow,
     is_null,
-    is_plain_string,
     key_text,
     quote_of,
 )
+from ecrfix.suppressions import Suppressor
 
 
 def resources_of(doc: Node) -> MappingNode | None:
@@ -66,8 +68,9 @@ def find_findings(ctx: Ctx, doc_index: int, doc: Node, settings: Settings) -> li
     resources = resources_of(doc)
     if resources is None:
         return []
+    assert isinstance(doc, MappingNode)
     seen: set[str] = set()
-    findings: list[Finding] = []
+    declared: list[tuple[str, Node, MappingNode, tuple[Node, Node]]] = []
     for logical_key, resource in resources.value:
         name = key_text(logical_key)
         if name is None or not isinstance(resource, MappingNode):
@@ -80,23 +83,39 @@ def find_findings(ctx: Ctx, doc_index: int, doc: Node, settings: Settings) -> li
         type_entry = _single(resource, "Type", f"resource '{name}'")
         if type_entry is None or not isinstance(type_entry[1], ScalarNode):
             continue
-        if type_entry[1].value not in settings.resource_types:
-            continue
-        path: tuple[PathItem, ...] = (doc_index, "Resources", name)
-        finding = _judge_resource(ctx, path, logical_key, resource, type_entry, settings)
-        if finding is not None:
-            findings.append(finding)
+        if type_entry[1].value in ECR_TYPES:
+            declared.append((name, logical_key, resource, type_entry))
+    if not declared:
+        return []
+    suppressor = Suppressor(ctx.text, ctx.base, doc)
+    reasons = {name: suppressor.resource_reason(key, res) for name, key, res, _ in declared}
+    suppressed = frozenset(name for name, reason in reasons.items() if reason)
+    scope = Scope(ctx, Template(doc_index, doc), settings, suppressed)
+    findings: list[Finding] = []
+    for name, logical_key, resource, type_entry in declared:
+        if type_entry[1].value in settings.resource_types:
+            path: tuple[PathItem, ...] = (doc_index, "Resources", name)
+            found = _judge_resource(scope, path, logical_key, resource, type_entry)
+            for finding in found:
+                reason = reasons[name] or suppressor.line_reason(finding.line)
+                findings.append(_suppress(finding, reason))
     return findings
 
 
+def _suppress(finding: Finding, reason: str) -> Finding:
+    if not reason:
+        return finding
+    return finding._replace(status=SUPPRESSED, reason=reason, edits=(), changes=(), unsafe=False)
+
+
 def _judge_resource(
-    ctx: Ctx,
+    scope: Scope,
     path: tuple[PathItem, ...],
     logical_key: Node,
     resource: MappingNode,
     type_entry: tuple[Node, Node],
-    settings: Settings,
-) -> Finding | None:
+) -> list[Finding]:
+    ctx = scope.ctx
     name, rtype = str(path[-1]), str(type_entry[1].value)
     props = _single(resource, "Properties", f"resource '{name}'")
 
@@ -116,18 +135,18 @@ def _judge_resource(
 
     if props is None:
         try:
-            return missing(logical_key, [_add_properties(ctx, logical_key, resource, type_entry)])
+            return [missing(logical_key, [_add_properties(ctx, logical_key, resource, type_entry)])]
         except Unfixable as exc:
-            return missing(logical_key, None, str(exc))
+            return [missing(logical_key, None, str(exc))]
     props_key, props_value = props
     if is_null(props_value) or (isinstance(props_value, MappingNode) and not props_value.value):
         try:
             edit = _fill_properties(ctx, logical_key, props_key, props_value)
-            return missing(props_key, [edit])
+            return [missing(props_key, [edit])]
         except Unfixable as exc:
-            return missing(props_key, None, str(exc))
+            return [missing(props_key, None, str(exc))]
     if not isinstance(props_value, MappingNode):
-        return missing(props_key, None, "Properties is not a mapping")
+        return [missing(props_key, None, "Properties is not a mapping")]
     found = _single(props_value, PROPERTY, f"the Properties of '{name}'")
     if found is None or is_null(found[1]):
         finding = missing(props_key, None)
@@ -137,54 +156,16 @@ def _judge_resource(
             else:
                 edit = _set_null_value(ctx, found[0], found[1])
         except Unfixable as exc:
-            return finding._replace(reason=str(exc))
-        return finding._replace(
-            status=FIXABLE,
-            edits=(edit,),
-            changes=(Change((*path, "Properties", PROPERTY), EXPECTED),),
-        )
+            return [finding._replace(reason=str(exc))]
+        return [
+            finding._replace(
+                status=FIXABLE,
+                edits=(edit,),
+                changes=(Change((*path, "Properties", PROPERTY), EXPECTED),),
+            )
+        ]
     key, value = found
-    return judge_value(ctx, (*path, "Properties", PROPERTY), name, rtype, key, value, settings)
-
-
-def judge_value(
-    ctx: Ctx,
-    path: tuple[PathItem, ...],
-    name: str,
-    rtype: str,
-    key: Node,
-    value: Node,
-    settings: Settings,
-) -> Finding | None:
-    finding = Finding(
-        line=key.start_mark.line + 1,
-        column=key.start_mark.column + 1,
-        resource=name,
-        resource_type=rtype,
-        issue_type=INCORRECT,
-        actual_value="",
-        status=FIXABLE,
-    )
-    tag = str(value.tag or "")
-    if not isinstance(value, ScalarNode) or tag.startswith("!"):
-        # an intrinsic function (`!Ref`, `Fn::If`...) or a collection
-        return finding._replace(
-            actual_value="an intrinsic function" if tag.startswith("!") else "not a string",
-            status=UNFIXABLE,
-            reason="value is not known before deployment",
-        )
-    text = str(value.value)
-    if is_plain_string(value) and text == EXPECTED:
-        return None
-    return _rewrite(ctx, finding._replace(actual_value=repr(text)), path, value)
-
-
-def _rewrite(ctx: Ctx, finding: Finding, path: tuple[PathItem, ...], value: Node) -> Finding:
-    try:
-        edit = fixes.replace_scalar(ctx, value, EXPECTED)
-    except Unfixable as exc:
-        return finding._replace(status=UNFIXABLE, reason=str(exc))
-    return finding._replace(edits=(edit,), changes=(Change(path, EXPECTED),))
+    return judge_value(scope, (*path, "Properties", PROPERTY), name, rtype, key, value, props_value)
 
 
 def _insert_property(ctx: Ctx, props: MappingNode) -> Edit:

@@ -7,7 +7,15 @@ from typing import NamedTuple
 
 from ecrfix.engine import analyze
 from ecrfix.errors import TemplateError
-from ecrfix.files import WalkError, atomic_write, is_template_name, read_file, walk
+from ecrfix.files import (
+    TEMPLATES,
+    Selection,
+    WalkError,
+    atomic_write,
+    is_template_name,
+    read_file,
+    walk,
+)
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
 from ecrfix.source import decode, may_hold_ecr
 
@@ -51,7 +59,9 @@ class Target(NamedTuple):
     named: bool  # given on the command line rather than found by a walk
 
 
-def collect(paths: Iterable[str]) -> tuple[list[Target], list[FileError]]:
+def collect(
+    paths: Iterable[str], select: Selection = TEMPLATES
+) -> tuple[list[Target], list[FileError]]:
     """Files to process, each once, in a stable order; missing paths are errors."""
     targets: list[Target] = []
     errors: list[FileError] = []
@@ -68,7 +78,7 @@ def collect(paths: Iterable[str]) -> tuple[list[Target], list[FileError]]:
             add(path, True)
         elif os.path.isdir(path):
             walk_errors: list[WalkError] = []
-            for found in walk(path, walk_errors):
+            for found in walk(path, walk_errors, select):
                 add(_display(found), False)
             errors += [FileError(_display(e.path), e.message) for e in walk_errors]
         elif os.path.lexists(path):
