@@ -660,3 +660,15 @@ def test_token_reaches_an_https_style_remote_through_askpass_only(
         assert code == 2
         assert "git ls-remote failed" in err and "Authentication failed" in err
     assert TOKEN not in (world.work / ".git" / "config").read_text()
+
+
+def test_configuration_excludes_apply_in_the_bots_checkout(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (world.work / ".ecrfix.toml").write_text('exclude = ["infra/"]\n')
+    code, _, err = ecrfix(world, capsys)
+    assert code == 0
+    assert err.startswith("ecrfix: on main: 1 repository fixed in 1 file (2 files checked)\n")
+    (pull,) = world.github.pulls
+    assert "images.json" in pull["body"] and "registry.yaml" not in pull["body"]
+    assert world.branch_file("infra/registry.yaml") == MUTABLE.rstrip("\n")

@@ -6,8 +6,11 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 from ecrfix import pr_settings, pr_text, pull_request
+from ecrfix.config import Config
+from ecrfix.files import Selection
 from ecrfix.github_api import GitHub, GitHubError
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
 from ecrfix.pr_settings import PrError, PrOptions, token_of
@@ -35,6 +38,7 @@ def run_pr(
     settings: Settings,
     options: PrOptions,
     env: Mapping[str, str] | None = None,
+    config: Config | None = None,
 ) -> int:
     """`ecrfix --pr`: 0 when done, 2 on any error; findings left go in the PR body."""
     env = os.environ if env is None else env
@@ -42,7 +46,8 @@ def run_pr(
     try:
         pr_settings.check_options(options, env)
         with tempfile.TemporaryDirectory(prefix="ecrfix-pr-") as tmp:
-            return _Run(Git(token, tmp, env), settings, options, env).run(paths)
+            run = _Run(Git(token, tmp, env), settings, options, env, config or Config())
+            return run.run(paths)
     except (PrError, GitHubError) as exc:
         message = str(exc).replace(token, "***") if token else str(exc)
         sys.stderr.write(f"ecrfix: error: {message}\n")
@@ -89,9 +94,15 @@ class Git:
 
 class _Run:
     def __init__(
-        self, git: Git, settings: Settings, options: PrOptions, env: Mapping[str, str]
+        self,
+        git: Git,
+        settings: Settings,
+        options: PrOptions,
+        env: Mapping[str, str],
+        config: Config,
     ) -> None:
         self.git, self.settings, self.o, self.env = git, settings, options, env
+        self.config = config
 
     def run(self, paths: Sequence[str]) -> int:
         o, err = self.o, sys.stderr
@@ -116,7 +127,8 @@ class _Run:
         heads = self._fetch(top, base)
         base_sha, branch_sha = heads[base], heads.get(o.branch)
         with self._worktree(top, base_sha) as tree:
-            reports, errors = _fix(tree, rels, self.settings)
+            select = _selection_in(self.config, top, tree)
+            reports, errors = _fix(tree, rels, self.settings, select)
             for error in errors:
                 err.write(format_error(error) + "\n")
             shown, mode = reports, Mode.WRITE
@@ -262,8 +274,19 @@ def _unfixed(finding: Finding) -> Finding:
     return finding._replace(status=FIXABLE) if finding.status == FIXED else finding
 
 
+def _selection_in(config: Config, top: str, tree: str) -> Selection:
+    """The configuration's include/exclude globs, anchored in the bot's checkout when the
+    configuration file belongs to the repository."""
+    if config.path is None:
+        return config.selection()
+    relative = os.path.relpath(config.path.resolve(), os.path.realpath(top))
+    if relative.startswith(os.pardir):
+        return config.selection()
+    return config._replace(path=Path(tree) / relative).selection()
+
+
 def _fix(
-    tree: str, rels: list[str], settings: Settings
+    tree: str, rels: list[str], settings: Settings, select: Selection
 ) -> tuple[list[FileReport], list[FileError]]:
     """Fix the files under `rels` in the checkout `tree`, as --write does; every path in
     the result is relative to the repository's top."""
@@ -271,7 +294,7 @@ def _fix(
     def rel(path: str) -> str:
         return os.path.relpath(path, tree).replace(os.sep, "/")
 
-    targets, walk_errors = collect([os.path.join(tree, r) for r in rels])
+    targets, walk_errors = collect([os.path.join(tree, r) for r in rels], select)
     reports = []
     for target in targets:
         report = process(target, settings, Mode.WRITE)

@@ -121,7 +121,7 @@ def ecrfix(
             sys.stderr.write(f"ecrfix: error: {problem}\n")
             raise typer.Exit(2)
         options = PrOptions(dry_run, branch, base, remote, repo, tuple(label or ()), author)
-        raise typer.Exit(run_pr(paths or ["."], settings, options))
+        raise typer.Exit(run_pr(paths or ["."], settings, options, config=config))
     fmt = output_format or default_format(os.environ)
     targets, walk_errors = collect(paths or ["."], config.selection())
     progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
