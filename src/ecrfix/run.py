@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from ecrfix.engine import analyze
 from ecrfix.errors import TemplateError
-from ecrfix.files import WalkError, atomic_write, is_template_name, read_file, walk
+from ecrfix.files import WalkError, atomic_write, is_prose_name, read_file, walk
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
 from ecrfix.source import decode, may_hold_ecr
 
@@ -99,7 +99,8 @@ def process(
         source = decode(data)
         outcome = analyze(source, settings, fix=mode is not Mode.CHECK)
     except TemplateError as exc:
-        if target.named and path != STDIN and not is_template_name(path):
+        # a named Jinja or Go source of a template that mentions ECR is an error, not prose
+        if target.named and path != STDIN and is_prose_name(path):
             return FileReport(path, [], note="not a CloudFormation template, skipped")
         return FileReport(path, [], error=FileError(path, exc.message, exc.line))
     report = FileReport(
