@@ -31,12 +31,12 @@ PROPERTIES_LINE = re.compile(rf"[ \t]*{PROPS}[ \t]*:[ \t]*\{{?")
 CLOSE_LINE = re.compile(r"[ \t]*\},?")
 # What one changed line may gain (`new`) in place of what it had (`old`).
 OLD_VALUE = re.compile(r"""(["']?)[A-Za-z_]*\1|~""")
-NEW_VALUE = re.compile(rf"[ \t]*{VALUE}")
-NEW_MEMBER = re.compile(rf"[ \t]*(?:,[ \t]*)?{MEMBER}(?:[ \t]*,)?[ \t]*")
-NEW_MAPPING = re.compile(rf"\{{[ \t]*{MEMBER}[ \t]*\}}")
-NEW_PROPERTIES = re.compile(
-    rf"(?:,[ \t]*)?{PROPS}[ \t]*:[ \t]*\{{[ \t]*{MEMBER}[ \t]*\}}(?:[ \t]*,)?"
+NEW_VALUE = re.compile(rf"[ \t]*{VALUE}[ \t]*")
+# an inserted member, with the one comma that separates it from a neighbour
+NEW_MEMBER = re.compile(
+    rf"[ \t]*,?[ \t]*(?:{MEMBER}|{PROPS}[ \t]*:[ \t]*\{{[ \t]*{MEMBER}[ \t]*\}})[ \t]*,?[ \t]*"
 )
+NEW_MAPPING = re.compile(rf"\{{[ \t]*{MEMBER}[ \t]*\}}")
 NULLS = ("~", "null", "Null", "NULL")
 
 REWRITE, INLINE, KEY_ADDED, PROPERTIES_ADDED, CLOSE_ADDED = (
@@ -60,51 +60,67 @@ def _split_eol(line: str) -> tuple[str, str]:
     return line, ""
 
 
-def _is_word(text: str, at: int) -> bool:
-    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+_TOKEN = re.compile(r"\w+|\s+|.", re.DOTALL)  # words are never cut in two
 
 
-def _changed_span(old: str, new: str) -> tuple[str, str]:
-    """The differing middle of two lines, widened so it never cuts a word in two."""
-    lp = 0
-    while lp < min(len(old), len(new)) and old[lp] == new[lp]:
-        lp += 1
-    ls = 0
-    while ls < min(len(old), len(new)) - lp and old[-1 - ls] == new[-1 - ls]:
-        ls += 1
-    while lp > 0 and (
-        (_is_word(old, lp - 1) and _is_word(old, lp))
-        or (_is_word(new, lp - 1) and _is_word(new, lp))
-    ):
-        lp -= 1
-    while ls > 0 and (
-        (_is_word(old, len(old) - ls - 1) and _is_word(old, len(old) - ls))
-        or (_is_word(new, len(new) - ls - 1) and _is_word(new, len(new) - ls))
-    ):
-        ls -= 1
-    return old[lp : len(old) - ls], new[lp : len(new) - ls]
-
-
-def one_line_change(old_line: str, new_line: str) -> str | None:
-    """The kind of an allowed change of one line into one line, or None."""
-    old, old_eol = _split_eol(old_line)
-    new, new_eol = _split_eol(new_line)
-    if old == new and not old_eol and new_eol:
-        return EOL  # the last line gains the line ending that lines added after it need
-    if old_eol != new_eol:
-        return None
-    was, now = _changed_span(old, new)
+def _chunk_kind(was: str, now: str) -> str | None:
     if was == "" and now == ",":
         return COMMA
     if was != now and OLD_VALUE.fullmatch(was) and NEW_VALUE.fullmatch(now):
-        if now[:1] in " \t" and was:
-            return None
-        return REWRITE
-    if was == "" and (NEW_MEMBER.fullmatch(now) or NEW_PROPERTIES.fullmatch(now)):
+        return REWRITE if now == now.strip() or not was else None
+    if was == "" and NEW_MEMBER.fullmatch(now) and now.count(",") <= 1:
         return INLINE
     if was in (*NULLS, "") and NEW_MAPPING.fullmatch(now.strip()):
         return INLINE
     return None
+
+
+def line_changes(old_line: str, new_line: str) -> list[str] | None:
+    """The kinds of the allowed changes that turn one line into another, or None."""
+    old, old_eol = _split_eol(old_line)
+    new, new_eol = _split_eol(new_line)
+    if old == new and not old_eol and new_eol:
+        return [EOL]  # the last line gains the line ending that lines added after it need
+    if old_eol != new_eol:
+        return None
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    chunks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in opcodes if tag != "equal"]
+    kinds: list[str] = []
+    first = 0
+    while first < len(chunks):
+        # the token diff may split one insertion around a brace it re-uses: join neighbours
+        for last in range(first, len(chunks)):
+            i1, i2 = chunks[first][0], chunks[last][1]
+            j1, j2 = chunks[first][2], chunks[last][3]
+            kind = _classify(old, a, i1, i2, b[j1:j2])
+            if kind is not None:
+                kinds.append(kind)
+                first = last + 1
+                break
+        else:
+            return None
+    return kinds or None
+
+
+def _classify(old: str, a: list[str], i1: int, i2: int, now_tokens: list[str]) -> str | None:
+    was_tokens = a[i1:i2]
+    while was_tokens and now_tokens and was_tokens[0] == now_tokens[0]:
+        was_tokens, now_tokens, i1 = was_tokens[1:], now_tokens[1:], i1 + 1
+    while was_tokens and now_tokens and was_tokens[-1] == now_tokens[-1]:
+        was_tokens, now_tokens = was_tokens[:-1], now_tokens[:-1]
+    was, now = "".join(was_tokens), "".join(now_tokens)
+    if was or not now:
+        return _chunk_kind(was, now)
+    # An insertion can slide along equal characters (`", "P...}, "` is `, "P...}"`): try all.
+    at = len("".join(a[:i1]))
+    while at > 0 and old[at - 1] == now[-1]:
+        at, now = at - 1, old[at - 1] + now[:-1]
+    while True:
+        kind = _chunk_kind("", now)
+        if kind is not None or at >= len(old) or old[at] != now[0]:
+            return kind
+        at, now = at + 1, now[1:] + old[at]
 
 
 def added_line(line: str) -> str | None:
@@ -122,9 +138,9 @@ def _hunk_events(old: list[str], new: list[str], newline: str) -> list[str]:
     events: list[str] = []
     i = j = 0
     while j < len(new):
-        kind = one_line_change(old[i], new[j]) if i < len(old) else None
-        if kind is not None:
-            events.append(kind)
+        kinds = line_changes(old[i], new[j]) if i < len(old) else None
+        if kinds is not None:
+            events += kinds
             i, j = i + 1, j + 1
             continue
         kind = added_line(new[j])
@@ -140,9 +156,11 @@ def _hunk_events(old: list[str], new: list[str], newline: str) -> list[str]:
             + "".join(f"- {line!r}\n" for line in old)
             + "".join(f"+ {line!r}\n" for line in new)
         )
-    for at, kind in enumerate(events):
-        if kind in (COMMA, EOL) and (at + 1 == len(events) or events[at + 1] != PROPERTIES_ADDED):
-            raise Unintended(f"a {kind} was added to a line that no added Properties follows")
+    for kind, then in zip(events, [*events[1:], None], strict=True):
+        if (kind, then) in ((COMMA, PROPERTIES_ADDED), (EOL, PROPERTIES_ADDED), (EOL, KEY_ADDED)):
+            continue
+        if kind in (COMMA, EOL):
+            raise Unintended(f"a {kind} was added to a line that no added member follows")
     return events
 
 
@@ -161,11 +179,11 @@ def diff_events(before: str, after: str, newline: str) -> Counter[str]:
     return events
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's loader: PyYAML's pure one refuses a tab between tokens, as ruamel's does."""
 
 
-def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+def _tagged(loader: Any, suffix: str, node: yaml.Node) -> dict[str, Any]:
     value: Any
     if isinstance(node, yaml.ScalarNode):
         value = loader.construct_scalar(node)
