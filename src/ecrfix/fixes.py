@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ecrfix.edits import Edit
@@ -157,13 +158,18 @@ def insert_flow_first(ctx: Ctx, mapping: MappingNode, key: str, value: str) -> E
     return Edit(at, at, new + sep)
 
 
-def fill_empty_flow(ctx: Ctx, mapping: MappingNode, line: str) -> Edit:
-    """`{}` or `{ }` becomes `{Key: Value}` / `{ Key: Value }`."""
+def fill_empty_flow(ctx: Ctx, mapping: MappingNode, line: str, unit: Callable[[], str]) -> Edit:
+    """`{}` or `{ }` becomes `{Key: Value}` / `{ Key: Value }`; an empty object that spans
+    lines gains the member on a line of its own, indented one `unit` past its closing brace."""
     start, end = ctx.start(mapping), ctx.end(mapping)
     brace = ctx.text.find("{", start)
     inner = ctx.text[brace + 1 : end - 1]
     if inner.strip():
         raise Unfixable("comments inside an empty flow mapping")
+    if "\n" in inner:
+        closing_indent = inner[inner.rfind("\n") + 1 :]
+        eol = ctx.eol_at(brace)
+        return Edit(brace + 1, brace + 1, eol + closing_indent + unit() + line)
     pad = " " if inner else ""
     return Edit(brace, end, "{" + pad + line + pad + "}")
 
@@ -184,7 +190,11 @@ def insert_after_line_of(ctx: Ctx, node: Node, lines: list[str]) -> Edit:
 
 
 def indent_unit(ctx: Ctx, outer_key: Node, inner_key: Node) -> str:
-    outer, inner = ctx.indent_of(outer_key), ctx.indent_of(inner_key)
+    inner = ctx.indent_of(inner_key)
+    try:
+        outer = ctx.indent_of(outer_key)
+    except Unfixable:  # `{"Repo": {` on one line: no step to measure
+        outer = inner
     if inner.startswith(outer) and len(inner) > len(outer):
         return inner[len(outer) :]
     return "\t" if "\t" in inner else "  "

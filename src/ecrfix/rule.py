@@ -219,7 +219,9 @@ def _fill_properties(ctx: Ctx, logical_key: Node, props_key: Node, props_value: 
         colon = ": "
     inline = fixes.member(PROPERTY, EXPECTED, quote, vquote, colon)
     if isinstance(props_value, MappingNode):
-        return fixes.fill_empty_flow(ctx, props_value, inline)
+        return fixes.fill_empty_flow(
+            ctx, props_value, inline, lambda: fixes.indent_unit(ctx, logical_key, props_key)
+        )
     if ctx.end(props_value) > ctx.start(props_value):  # an explicit null / ~
         return fixes.replace_null_with_mapping(ctx, props_value, inline)
     indent = ctx.indent_of(props_key) + fixes.indent_unit(ctx, logical_key, props_key)
