@@ -73,7 +73,7 @@ def yaml_templates(draw: st.DrawFn) -> Case:
         lines.append("# a template")
     lines.append("AWSTemplateFormatVersion: '2010-09-09'")
     if draw(st.booleans()):
-        lines.append("Description: ECR repositories (AWS::ECR::Repository)")
+        lines.append("Description: ECR repositories (AWS::ECR::Repository) — dépôts 🐳")
     lines.append("Resources:")
     head = eol.join(lines) + eol
     expected: dict[str, Counter[str]] = {}
@@ -169,9 +169,14 @@ def _props_yaml(
     if shape != "block":
         return f"{pad}{key}: {_flow_props(draw, shape, mutability)}{_trailing(draw)}{eol}"
     inner = unit * 3
-    members = [f"{inner}RepositoryName: {_quote(draw, 'app')}{_trailing(draw)}{eol}"]
-    for extra in draw(st.sets(st.sampled_from(["scan", "tags", "policy"]))):
-        if extra == "scan":
+    repo_name = _quote(draw, draw(st.sampled_from(["app", "dépôt-🐳"])))
+    members = [f"{inner}RepositoryName: {repo_name}{_trailing(draw)}{eol}"]
+    for extra in draw(st.sets(st.sampled_from(["scan", "tags", "flow-tags", "policy", "kms"]))):
+        if extra == "flow-tags":
+            text = f"{inner}Tags: [{{Key: team, Value: core}}]{eol}"
+        elif extra == "kms":
+            text = f"{inner}EncryptionConfiguration: {{EncryptionType: KMS}}{eol}"
+        elif extra == "scan":
             text = f"{inner}ImageScanningConfiguration:{eol}{inner}{unit}ScanOnPush: true{eol}"
         elif extra == "tags":
             text = f"{inner}Tags:{eol}{inner}{seq_indent}- Key: team{eol}"
@@ -184,6 +189,7 @@ def _props_yaml(
         value = {"null": "", "empty": "''"}.get(mutability, _quote(draw, mutability))
         line = f"{inner}{_quote(draw, 'ImageTagMutability')}:{' ' if value else ''}{value}"
         members.insert(draw(st.integers(0, len(members))), f"{line}{_trailing(draw)}{eol}")
+    members = draw(st.permutations(members))  # alphabetical order now and then
     text = "".join(_comment(draw, inner, eol) + m for m in members)
     return f"{pad}{key}:{_trailing(draw)}{eol}{text}"
 
