@@ -186,3 +186,18 @@ def test_ecr_named_outside_a_resource_is_no_finding(name: str) -> None:
     outcome = analyze(decode(data))
     assert outcome.is_template
     assert (outcome.findings, outcome.fixed) == ([], data.decode("utf-8"))
+
+
+@pytest.mark.parametrize("name", templating("general"))
+def test_templated_source_without_ecr_is_never_parsed(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """general/'s Go/Jinja sources declare no ECR resource: the byte prefilter skips them,
+    so, named or walked, they are no error (parsing them would be the error)."""
+    path = shared_dir("corpus", "general") / name
+    assert b"AWS::ECR::" not in path.read_bytes()
+    copy = tmp_path / name
+    copy.write_bytes(path.read_bytes())
+    assert main(["--write", str(copy)]) == 0
+    assert capsys.readouterr() == ("", "0 repositories fixed in 0 files (1 file checked)\n")
+    assert copy.read_bytes() == path.read_bytes()
