@@ -136,7 +136,7 @@ def test_bom_is_not_a_column(
             "start_column": 66,
             "end_line": 1,
             "end_column": 68,
-            "new_text": '{"ImageTagMutability": "IMMUTABLE"}',
+            "new_text": '{"ImageTagMutability":"IMMUTABLE"}',  # minified: no spaces
         }
     ]
 

@@ -8,6 +8,9 @@ from ruamel.yaml.nodes import Node
 
 from ecrfix.errors import TemplateError
 
+_TAB_PROBLEM = "found character '\\t' that cannot start any token"
+_PARSER_ERRORS = (YAMLError, RecursionError, ValueError, TypeError, AttributeError, IndexError)
+
 
 def _composer(pure: bool) -> YAML:
     return YAML(typ="safe", pure=pure)
@@ -23,7 +26,37 @@ def compose_documents(body: str) -> list[Node]:
     try:
         return _compose(body, pure=False)
     except TemplateError:
-        return _compose(body, pure=True)
+        return _compose_pure(body)
+
+
+def _compose_pure(body: str) -> list[Node]:
+    # The pure scanner refuses a tab that separates tokens (`a: 1\t# note`), which YAML
+    # allows and libyaml reads; a file that libyaml refuses for another reason may hold such
+    # tabs too. Each tab the scanner stops at, past the indentation of its line, is read as a
+    # space: one character for one keeps every mark's index, line and column.
+    text = body
+    while True:
+        try:
+            return [doc for doc in _composer(True).compose_all(text) if doc is not None]
+        except MarkedYAMLError as exc:
+            at = _separating_tab(text, exc)
+            if at is None:
+                break
+            text = text[:at] + " " + text[at + 1 :]
+        except _PARSER_ERRORS:
+            break
+    return _compose(body, pure=True)  # the error, as the original text has it
+
+
+def _separating_tab(text: str, exc: MarkedYAMLError) -> int | None:
+    mark: Any = exc.problem_mark
+    if exc.problem != _TAB_PROBLEM or mark is None:
+        return None
+    at = int(mark.index)
+    line_start = text.rfind("\n", 0, at) + 1
+    if text[at : at + 1] != "\t" or not text[line_start:at].strip(" \t"):
+        return None  # a tab in the indentation is an error, not a separator
+    return at
 
 
 def _compose(body: str, pure: bool) -> list[Node]:

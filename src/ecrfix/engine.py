@@ -28,7 +28,7 @@ DEFAULT_SETTINGS = Settings()
 def analyze(source: Source, settings: Settings = DEFAULT_SETTINGS, fix: bool = True) -> Outcome:
     documents = compose_documents(source.body)
     json_like = source.body.lstrip()[:1] in ("{", "[")
-    ctx = Ctx(source.text, source.body_offset, source.newline, json_like)
+    ctx = Ctx(source.text, source.body_offset, source.newline, json_like, tuple(documents))
     findings: list[Finding] = []
     is_template = False
     for index, doc in enumerate(documents):

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+# Prose that quotes templates: a named one that does not parse is no template, not an error.
+PROSE_SUFFIXES = (".md", ".markdown", ".rst", ".adoc", ".txt", ".html", ".htm")
 SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", ".hg", ".svn", ".tox", "__pycache__"})
 
 
@@ -41,6 +43,10 @@ def read_file(path: str) -> tuple[bytes, Snapshot]:
 
 def is_template_name(name: str) -> bool:
     return name.endswith(TEMPLATE_SUFFIXES)
+
+
+def is_prose_name(name: str) -> bool:
+    return name.lower().endswith(PROSE_SUFFIXES)
 
 
 def _ignore_spec(folder: Path) -> object | None:

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ecrfix.edits import Edit
-from ecrfix.nodes import MappingNode, Node, ScalarNode, is_plain_string, quote_of
+from ecrfix.nodes import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    is_flow,
+    is_plain_string,
+    quote_of,
+)
 from ecrfix.source import line_bounds
 
 _PROPERTIES_PREFIX = re.compile(r"(?:[&!]\S*\s+)*")  # anchors and tags before a scalar
+_SEPARATOR = re.compile(r"[ \t]*,[ \t]*")
+_SAMPLED_NODES = 20_000  # enough to meet a flow collection in any real template
 
 
 class Unfixable(Exception):
@@ -19,6 +31,7 @@ class Ctx(NamedTuple):
     base: int  # offset of the composed body in `text` (1 when the file has a BOM)
     newline: str
     json: bool
+    documents: tuple[Node, ...] = ()  # where the file's own separator style is looked up
 
     def start(self, node: Node) -> int:
         return int(node.start_mark.index) + self.base
@@ -36,6 +49,36 @@ class Ctx(NamedTuple):
 
     def eol_at(self, pos: int) -> str:
         return line_bounds(self.text, pos)[2] or self.newline
+
+
+def flow_separator(ctx: Ctx) -> str | None:
+    """The `,` and spaces between the items of the file's first flow collection that has two.
+
+    A one-member mapping has no separator of its own to copy; the file's style is the best
+    guess (`{"a":1,"b": 2}` minified JSON puts no space after its commas).
+    """
+    seen: set[int] = set()
+    stack = list(reversed(ctx.documents))
+    while stack and len(seen) < _SAMPLED_NODES:
+        node = stack.pop()
+        if id(node) in seen:
+            continue  # an alias
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            items = [n for pair in node.value for n in pair]
+            pairs = [(v, k) for (_, v), (k, _) in itertools.pairwise(node.value)]
+        elif isinstance(node, SequenceNode):
+            items = list(node.value)
+            pairs = list(itertools.pairwise(items))
+        else:
+            continue
+        if is_flow(node):
+            for before, after in pairs:
+                between = ctx.text[ctx.end(before) : ctx.start(after)]
+                if _SEPARATOR.fullmatch(between):
+                    return between
+        stack += reversed(items)
+    return None
 
 
 def member(key: str, value: str, key_quote: str, value_quote: str, colon: str = ": ") -> str:
@@ -109,19 +152,24 @@ def insert_flow_first(ctx: Ctx, mapping: MappingNode, key: str, value: str) -> E
     elif "\n" in ws:
         sep = "," + ws
     else:
-        sep = ", " if (ws or colon.endswith(" ")) else ","
+        sep = flow_separator(ctx) or (", " if (ws or colon.endswith(" ")) else ",")
     new = member(key, value, quote_of(first_key), value_quote(ctx, mapping), colon)
     at = ctx.start(first_key)
     return Edit(at, at, new + sep)
 
 
-def fill_empty_flow(ctx: Ctx, mapping: MappingNode, line: str) -> Edit:
-    """`{}` or `{ }` becomes `{Key: Value}` / `{ Key: Value }`."""
+def fill_empty_flow(ctx: Ctx, mapping: MappingNode, line: str, unit: Callable[[], str]) -> Edit:
+    """`{}` or `{ }` becomes `{Key: Value}` / `{ Key: Value }`; an empty object that spans
+    lines gains the member on a line of its own, indented one `unit` past its closing brace."""
     start, end = ctx.start(mapping), ctx.end(mapping)
     brace = ctx.text.find("{", start)
     inner = ctx.text[brace + 1 : end - 1]
     if inner.strip():
         raise Unfixable("comments inside an empty flow mapping")
+    if "\n" in inner:
+        closing_indent = inner[inner.rfind("\n") + 1 :]
+        eol = ctx.eol_at(brace)
+        return Edit(brace + 1, brace + 1, eol + closing_indent + unit() + line)
     pad = " " if inner else ""
     return Edit(brace, end, "{" + pad + line + pad + "}")
 
@@ -142,7 +190,11 @@ def insert_after_line_of(ctx: Ctx, node: Node, lines: list[str]) -> Edit:
 
 
 def indent_unit(ctx: Ctx, outer_key: Node, inner_key: Node) -> str:
-    outer, inner = ctx.indent_of(outer_key), ctx.indent_of(inner_key)
+    inner = ctx.indent_of(inner_key)
+    try:
+        outer = ctx.indent_of(outer_key)
+    except Unfixable:  # `{"Repo": {` on one line: no step to measure
+        outer = inner
     if inner.startswith(outer) and len(inner) > len(outer):
         return inner[len(outer) :]
     return "\t" if "\t" in inner else "  "
@@ -162,6 +214,6 @@ def insert_flow_member_after(
     colon = text[ctx.end(key) : ctx.start(value)]
     if colon.strip() != ":":
         raise Unfixable("unusual layout inside the flow mapping")
-    sep = "," + ws if ws else ("," if colon == ":" else ", ")
+    sep = "," + ws if ws else flow_separator(ctx) or ("," if colon == ":" else ", ")
     quote = quote_of(key)
     return Edit(ctx.end(value), ctx.end(value), f"{sep}{quote}{new_key}{quote}{colon}{build_value}")

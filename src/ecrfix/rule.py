@@ -194,13 +194,17 @@ def _set_null_value(ctx: Ctx, key: Node, value: Node) -> Edit:
 def _fill_properties(ctx: Ctx, logical_key: Node, props_key: Node, props_value: Node) -> Edit:
     quote = quote_of(props_key)
     vquote = '"' if ctx.json else ""
+    # JSON keeps the file's `:` / `: ` (as written after `Properties`); YAML needs `: `
+    colon = ctx.text[ctx.end(props_key) : ctx.start(props_value)] if ctx.json else ": "
+    if colon.strip() != ":":
+        colon = ": "
+    inline = fixes.member(PROPERTY, EXPECTED, quote, vquote, colon)
     if isinstance(props_value, MappingNode):
-        line = fixes.member(PROPERTY, EXPECTED, quote, vquote)
-        return fixes.fill_empty_flow(ctx, props_value, line)
-    if ctx.end(props_value) > ctx.start(props_value):  # an explicit null / ~
-        return fixes.replace_null_with_mapping(
-            ctx, props_value, fixes.member(PROPERTY, EXPECTED, quote, vquote)
+        return fixes.fill_empty_flow(
+            ctx, props_value, inline, lambda: fixes.indent_unit(ctx, logical_key, props_key)
         )
+    if ctx.end(props_value) > ctx.start(props_value):  # an explicit null / ~
+        return fixes.replace_null_with_mapping(ctx, props_value, inline)
     indent = ctx.indent_of(props_key) + fixes.indent_unit(ctx, logical_key, props_key)
     return fixes.insert_after_line_of(
         ctx, props_key, [indent + fixes.member(PROPERTY, EXPECTED, quote, vquote)]

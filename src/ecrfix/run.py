@@ -12,7 +12,7 @@ from ecrfix.files import (
     Selection,
     WalkError,
     atomic_write,
-    is_template_name,
+    is_prose_name,
     read_file,
     walk,
 )
@@ -109,7 +109,8 @@ def process(
         source = decode(data)
         outcome = analyze(source, settings, fix=mode is not Mode.CHECK)
     except TemplateError as exc:
-        if target.named and path != STDIN and not is_template_name(path):
+        # a named Jinja or Go source of a template that mentions ECR is an error, not prose
+        if target.named and path != STDIN and is_prose_name(path):
             return FileReport(path, [], note="not a CloudFormation template, skipped")
         return FileReport(path, [], error=FileError(path, exc.message, exc.line))
     report = FileReport(
