@@ -222,3 +222,14 @@ def test_stdin_write_json_keeps_stdout_for_the_template(
     code, out, err = run(["--write", "--format", "json", "-"], capsys)
     assert (code, out) == (0, FIXED)
     assert json.loads(err[: err.rindex("}") + 1])["findings"][0]["status"] == "fixed"
+
+
+def test_check_reports_unfixable_when_the_fix_would_reach_another_resource(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(GOLDEN / "anchor-shared-with-other-resource" / "input.yaml", "t.yaml")
+    code, out, _ = run(["--check", "t.yaml"], capsys)
+    assert code == 1
+    assert out.endswith("[unfixable]\n") and "would also change" in out
+    assert run(["--write", "t.yaml"], capsys)[1] == out

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from ecrfix.compose import compose_documents
@@ -24,6 +25,10 @@ class Outcome(NamedTuple):
 
 DEFAULT_SETTINGS = Settings()
 
+# An alias token (`*name` after a space, `[`, `{` or `,`): the one way a fix can reach a
+# resource that is not being fixed, so only then does --check pay for verification.
+_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s,\[\]{}]")
+
 
 def analyze(source: Source, settings: Settings = DEFAULT_SETTINGS, fix: bool = True) -> Outcome:
     documents = compose_documents(source.body)
@@ -35,9 +40,14 @@ def analyze(source: Source, settings: Settings = DEFAULT_SETTINGS, fix: bool = T
         if resources_of(doc) is not None:
             is_template = True
             findings += find_findings(ctx, index, doc, settings)
-    if not fix or not any(f.status == FIXABLE for f in findings):
+    if not any(f.status == FIXABLE for f in findings):
         return Outcome(findings, source.text, is_template, [])
-    return _fix(source, documents, findings)
+    if fix:
+        return _fix(source, documents, findings)
+    if _ALIAS.search(source.body):
+        # --check reports the status that --write would reach, but changes nothing
+        return _fix(source, documents, findings)._replace(fixed=source.text)
+    return Outcome(findings, source.text, is_template, [])
 
 
 def _fix(source: Source, documents: list[Node], findings: list[Finding]) -> Outcome:
