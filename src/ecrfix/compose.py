@@ -7,6 +7,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import Node
 
 from ecrfix.errors import TemplateError
+from ecrfix.limits import check_graph, check_text_depth
 
 
 def _composer(pure: bool) -> YAML:
@@ -19,11 +20,15 @@ def compose_documents(body: str) -> list[Node]:
     libyaml's composer is much faster but rejects some valid templates
     (`{RegistryId: !Ref AWS::AccountId}`), the pure one rejects others (a tab before a
     comment): a file is refused only when both refuse it, with the pure one's message.
+    Nesting and alias expansion are bounded (see limits.py).
     """
+    check_text_depth(body)
     try:
-        return _compose(body, pure=False)
+        documents = _compose(body, pure=False)
     except TemplateError:
-        return _compose(body, pure=True)
+        documents = _compose(body, pure=True)
+    check_graph(documents, has_aliases="*" in body)
+    return documents
 
 
 def _compose(body: str, pure: bool) -> list[Node]:
