@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 from ruamel.yaml.nodes import Node
 
 from ecrfix.errors import TemplateError
@@ -33,7 +34,10 @@ def compose_documents(body: str) -> list[Node]:
 
 def _compose(body: str, pure: bool) -> list[Node]:
     try:
-        return [doc for doc in _composer(pure).compose_all(body) if doc is not None]
+        with warnings.catch_warnings():
+            # YAML lets a later anchor reuse a name (aliases take the latest): not for stderr
+            warnings.simplefilter("ignore", YAMLWarning)
+            return [doc for doc in _composer(pure).compose_all(body) if doc is not None]
     except MarkedYAMLError as exc:
         raise TemplateError(_describe(exc), _line_of(exc)) from None
     except YAMLError as exc:
