@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from ecrfix import __version__
-from ecrfix.diff import unified_diff
-from ecrfix.model import SUPPRESSED, UNFIXABLE, Settings
+from ecrfix.diff import quote_path, unified_diff
+from ecrfix.files import parse_size
+from ecrfix.interrupt import EXIT_INTERRUPTED, Interruption
+from ecrfix.model import DEFAULT_MAX_FILE_SIZE, SUPPRESSED, UNFIXABLE, Settings
 from ecrfix.report import (
     all_errors,
     exit_code,
@@ -58,6 +60,13 @@ def ecrfix(
     stdin_filename: Annotated[
         str, typer.Option("--stdin-filename", help="Name shown for standard input.")
     ] = STDIN,
+    max_file_size: Annotated[
+        str,
+        typer.Option(
+            "--max-file-size",
+            help="Do not read larger files (bytes, or with K, M, G; 0 for no limit).",
+        ),
+    ] = f"{DEFAULT_MAX_FILE_SIZE // 1024 // 1024}M",
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -67,19 +76,32 @@ def ecrfix(
     if sum((check, diff, write)) > 1:
         sys.stderr.write("ecrfix: error: --check, --diff and --write are mutually exclusive\n")
         raise typer.Exit(2)
+    try:
+        max_size = parse_size(max_file_size)
+    except ValueError:
+        sys.stderr.write(f"ecrfix: error: --max-file-size: not a size: {max_file_size!r}\n")
+        raise typer.Exit(2) from None
     mode = Mode.from_flags(check, diff, write)
-    settings = Settings(strict=strict, unsafe_fixes=unsafe_fixes)
-    targets, walk_errors = collect(paths or ["."])
-    reports = [_process(t, settings, mode, stdin_filename) for t in targets]
-    errors = all_errors(reports, walk_errors)
-    _emit(reports, errors, mode, output_format)
+    settings = Settings(strict=strict, unsafe_fixes=unsafe_fixes, max_file_size=max_size)
+    with Interruption() as interruption:
+        targets, walk_errors = collect(paths or ["."])
+        reports = interruption.run(lambda t: _process(t, settings, mode, stdin_filename), targets)
+        errors = all_errors(reports, walk_errors)
+        _emit(reports, errors, mode, output_format)
+    if len(reports) < len(targets):
+        sys.stderr.write(
+            f"ecrfix: interrupted: stopped after {len(reports)} of {len(targets)} files; "
+            "the others were not read\n"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
 def _process(target: Target, settings: Settings, mode: Mode, stdin_name: str) -> FileReport:
     if target.path != STDIN:
         return process(target, settings, mode)
-    data = sys.stdin.buffer.read()
+    limit = settings.max_file_size
+    data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
     report = process(Target(stdin_name, True), settings, mode, data=data)
     if report.error is None and not report.original and data:
         report = report._replace(original=data.decode("utf-8", "replace"))
@@ -108,12 +130,11 @@ def _emit(reports: list[FileReport], errors: list[FileError], mode: Mode, fmt: F
                 continue
             finding_stream.write(format_finding(path, finding) + "\n")
     for report in sorted(reports, key=lambda r: r.path):
+        shown = quote_path(report.path)
         if report.note:
-            err.write(f"{report.path}: note: {report.note}\n")
+            err.write(f"{shown}: note: {report.note}\n")
         for key, line in report.warnings:
-            err.write(
-                f"{report.path}:{line}: warning: duplicate key '{key}' (the last one applies)\n"
-            )
+            err.write(f"{shown}:{line}: warning: duplicate key '{key}' (the last one applies)\n")
     for error in errors:
         err.write(format_error(error) + "\n")
     err.write(summary(reports, errors, mode) + "\n")
