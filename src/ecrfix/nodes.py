@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ecrfix.errors import TemplateError
@@ -29,6 +31,11 @@ def entries(mapping: MappingNode, key: str) -> list[tuple[Node, Node]]:
                 k.start_mark.line + 1,
             )
     return found
+
+
+def is_mapping(node: Node) -> TypeGuard[MappingNode]:
+    """A plain mapping: a tagged one (`!Transform {...}`) is an intrinsic function's argument."""
+    return isinstance(node, MappingNode) and not _is_local_tag(node)
 
 
 def _is_local_tag(node: Node) -> bool:
