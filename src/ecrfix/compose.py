@@ -44,8 +44,9 @@ def _compose(body: str, pure: bool) -> list[Node]:
         raise TemplateError(f"cannot parse: {exc}") from None
     except RecursionError:
         raise TemplateError("nesting is too deep to parse") from None
-    except (ValueError, TypeError, AttributeError, IndexError) as exc:
-        # the parsers raise these on some malformed input (bad escapes, odd tags)
+    except Exception as exc:
+        # the parsers raise assorted exceptions on some malformed input (bad escapes, odd
+        # tags, an AssertionError for `%YAML 1.3`): any of them means the file cannot be read
         raise TemplateError(f"cannot parse: {exc}") from None
 
 
