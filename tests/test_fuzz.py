@@ -113,6 +113,8 @@ def _load(text: str) -> list[Any]:
         loader = YAML(typ="safe", pure=pure)
         loader.allow_duplicate_keys = True
         loader.constructor.add_multi_constructor("!", _tagged)
+        for tag in _KEPT_AS_TEXT:
+            loader.constructor.add_constructor(tag, _as_text)
         try:
             documents = [_hashable_keys(doc) for doc in loader.compose_all(text)]
             return [loader.constructor.construct_document(doc) for doc in documents]
@@ -120,6 +122,14 @@ def _load(text: str) -> list[Any]:
             if pure:
                 raise
     raise AssertionError("unreachable")
+
+
+# scalars whose conversion can fail on a mutant (2012-13-17 is no date): kept as written
+_KEPT_AS_TEXT = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary")
+
+
+def _as_text(constructor: Any, node: Node) -> tuple[str, str]:
+    return (str(node.tag), constructor.construct_scalar(node))
 
 
 def _hashable_keys(node: Node) -> Node:
