@@ -8,9 +8,11 @@ import typer
 
 from ecrfix import __version__
 from ecrfix.config import ConfigError, load_config
-from ecrfix.diff import unified_diff
+from ecrfix.diff import quote_path, unified_diff
+from ecrfix.files import parse_size
 from ecrfix.formats import Format, default_format
-from ecrfix.model import SUPPRESSED, UNFIXABLE, Settings
+from ecrfix.interrupt import EXIT_INTERRUPTED, Interruption
+from ecrfix.model import DEFAULT_MAX_FILE_SIZE, SUPPRESSED, UNFIXABLE, Settings
 from ecrfix.report import (
     all_errors,
     exit_code,
@@ -73,6 +75,13 @@ def ecrfix(
     stdin_filename: Annotated[
         str, typer.Option("--stdin-filename", help="Name shown for standard input.")
     ] = STDIN,
+    max_file_size: Annotated[
+        str,
+        typer.Option(
+            "--max-file-size",
+            help="Do not read larger files (bytes, or with K, M, G; 0 for no limit).",
+        ),
+    ] = f"{DEFAULT_MAX_FILE_SIZE // 1024 // 1024}M",
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -106,13 +115,18 @@ def ecrfix(
     if sum((check, diff, write)) > 1:
         sys.stderr.write("ecrfix: error: --check, --diff and --write are mutually exclusive\n")
         raise typer.Exit(2)
+    try:
+        max_size = parse_size(max_file_size)
+    except ValueError:
+        sys.stderr.write(f"ecrfix: error: --max-file-size: not a size: {max_file_size!r}\n")
+        raise typer.Exit(2) from None
     mode = Mode.from_flags(check, diff, write)
     try:
         config = load_config(config_path)
     except ConfigError as exc:
         sys.stderr.write(f"ecrfix: error: {exc}\n")
         raise typer.Exit(2) from None
-    settings = config.settings(strict, unsafe_fixes)
+    settings = config.settings(strict, unsafe_fixes)._replace(max_file_size=max_size)
     if pr or dry_run:
         from ecrfix.bot import PrOptions, run_pr
 
@@ -123,21 +137,32 @@ def ecrfix(
         options = PrOptions(dry_run, branch, base, remote, repo, tuple(label or ()), author)
         raise typer.Exit(run_pr(paths or ["."], settings, options, config=config))
     fmt = output_format or default_format(os.environ)
-    targets, walk_errors = collect(paths or ["."], config.selection())
-    progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
-    reports = [
-        _process(t, settings, mode, stdin_filename) for t in tracked(targets, progress, sys.stderr)
-    ]
-    errors = all_errors(reports, walk_errors)
-    stdin = next((r for t, r in zip(targets, reports, strict=True) if t.path == STDIN), None)
-    _emit(reports, errors, mode, fmt, color, stdin if mode is Mode.WRITE else None, show_suppressed)
+    with Interruption() as interruption:
+        targets, walk_errors = collect(paths or ["."], config.selection())
+        progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
+        reports = interruption.run(
+            lambda t: _process(t, settings, mode, stdin_filename),
+            tracked(targets, progress, sys.stderr),
+        )
+        errors = all_errors(reports, walk_errors)
+        # after an interruption there are fewer reports than targets
+        stdin = next((r for t, r in zip(targets, reports, strict=False) if t.path == STDIN), None)
+        stdin_written = stdin if mode is Mode.WRITE else None
+        _emit(reports, errors, mode, fmt, color, stdin_written, show_suppressed)
+    if len(reports) < len(targets):
+        sys.stderr.write(
+            f"ecrfix: interrupted: stopped after {len(reports)} of {len(targets)} files; "
+            "the others were not read\n"
+        )
+        raise typer.Exit(EXIT_INTERRUPTED)
     raise typer.Exit(exit_code(reports, errors, mode))
 
 
 def _process(target: Target, settings: Settings, mode: Mode, stdin_name: str) -> FileReport:
     if target.path != STDIN:
         return process(target, settings, mode)
-    data = sys.stdin.buffer.read()
+    limit = settings.max_file_size
+    data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
     report = process(Target(stdin_name, True), settings, mode, data=data)
     if report.error is None and not report.original and data:
         report = report._replace(original=data.decode("utf-8", "replace"))
@@ -182,12 +207,11 @@ def _emit(
                 (paint_finding(text, path, finding.status) if colour_findings else text) + "\n"
             )
     for report in sorted(reports, key=lambda r: r.path):
+        shown = quote_path(report.path)
         if report.note:
-            err.write(f"{report.path}: note: {report.note}\n")
+            err.write(f"{shown}: note: {report.note}\n")
         for key, line in report.warnings:
-            err.write(
-                f"{report.path}:{line}: warning: duplicate key '{key}' (the last one applies)\n"
-            )
+            err.write(f"{shown}:{line}: warning: duplicate key '{key}' (the last one applies)\n")
     for error in errors:
         err.write(format_error(error) + "\n")
     err.write(summary(reports, errors, mode) + "\n")

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 from ruamel.yaml.nodes import Node
 
 from ecrfix.errors import TemplateError
+from ecrfix.limits import check_graph, check_text_depth
 
 _TAB_PROBLEM = "found character '\\t' that cannot start any token"
-_PARSER_ERRORS = (YAMLError, RecursionError, ValueError, TypeError, AttributeError, IndexError)
 
 
 def _composer(pure: bool) -> YAML:
@@ -22,11 +23,15 @@ def compose_documents(body: str) -> list[Node]:
     libyaml's composer is much faster but rejects some valid templates
     (`{RegistryId: !Ref AWS::AccountId}`), the pure one rejects others (a tab before a
     comment): a file is refused only when both refuse it, with the pure one's message.
+    Nesting and alias expansion are bounded (see limits.py).
     """
+    check_text_depth(body)
     try:
-        return _compose(body, pure=False)
+        documents = _compose(body, pure=False)
     except TemplateError:
-        return _compose_pure(body)
+        documents = _compose_pure(body)
+    check_graph(documents, has_aliases="*" in body)
+    return documents
 
 
 def _compose_pure(body: str) -> list[Node]:
@@ -37,13 +42,13 @@ def _compose_pure(body: str) -> list[Node]:
     text = body
     while True:
         try:
-            return [doc for doc in _composer(True).compose_all(text) if doc is not None]
+            return _parse(text, pure=True)
         except MarkedYAMLError as exc:
             at = _separating_tab(text, exc)
             if at is None:
                 break
             text = text[:at] + " " + text[at + 1 :]
-        except _PARSER_ERRORS:
+        except Exception:  # reported as the original text has it, just below
             break
     return _compose(body, pure=True)  # the error, as the original text has it
 
@@ -59,17 +64,25 @@ def _separating_tab(text: str, exc: MarkedYAMLError) -> int | None:
     return at
 
 
+def _parse(text: str, pure: bool) -> list[Node]:
+    with warnings.catch_warnings():
+        # YAML lets a later anchor reuse a name (aliases take the latest): not for stderr
+        warnings.simplefilter("ignore", YAMLWarning)
+        return [doc for doc in _composer(pure).compose_all(text) if doc is not None]
+
+
 def _compose(body: str, pure: bool) -> list[Node]:
     try:
-        return [doc for doc in _composer(pure).compose_all(body) if doc is not None]
+        return _parse(body, pure)
     except MarkedYAMLError as exc:
         raise TemplateError(_describe(exc), _line_of(exc)) from None
     except YAMLError as exc:
         raise TemplateError(f"cannot parse: {exc}") from None
     except RecursionError:
         raise TemplateError("nesting is too deep to parse") from None
-    except (ValueError, TypeError, AttributeError, IndexError) as exc:
-        # the parsers raise these on some malformed input (bad escapes, odd tags)
+    except Exception as exc:
+        # the parsers raise assorted exceptions on some malformed input (bad escapes, odd
+        # tags, an AssertionError for `%YAML 1.3`): any of them means the file cannot be read
         raise TemplateError(f"cannot parse: {exc}") from None
 
 

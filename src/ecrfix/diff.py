@@ -3,6 +3,23 @@ from __future__ import annotations
 import difflib
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def quote_path(path: str) -> str:
+    """`path` as git shows it: in C-style quotes when it holds a control character (a
+    newline in a file name would otherwise split a line of output), else unchanged."""
+    if not any(_is_control(c) for c in path):
+        return path
+    return '"' + "".join(_ESCAPES.get(c) or _escape_control(c) for c in path) + '"'
+
+
+def _is_control(char: str) -> bool:
+    return ord(char) < 0x20 or ord(char) == 0x7F
+
+
+def _escape_control(char: str) -> str:
+    return f"\\{ord(char):03o}" if _is_control(char) else char
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
@@ -12,8 +29,8 @@ def unified_diff(path: str, before: str, after: str) -> str:
     for line in difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
+        fromfile=quote_path(f"a/{name}"),
+        tofile=quote_path(f"b/{name}"),
     ):
         if line.endswith("\n"):
             lines.append(line)

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -18,6 +16,20 @@ SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", ".hg", ".svn", ".tox"
 class WalkError(NamedTuple):
     path: str
     message: str
+    skipped: bool = False  # a file left alone on purpose (a note), rather than an error
+
+
+class TooLarge(OSError):
+    def __init__(self, size: int, limit: int) -> None:
+        limit_text = f"the {_human(limit)} limit (--max-file-size)"
+        super().__init__(f"file is {size:,} bytes, over {limit_text}")
+
+
+def _human(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
 
 
 class Snapshot(NamedTuple):
@@ -32,13 +44,34 @@ def snapshot(data: bytes, st: os.stat_result) -> Snapshot:
     return Snapshot(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
-def read_file(path: str) -> tuple[bytes, Snapshot]:
-    with open(path, "rb") as handle:
-        st = os.fstat(handle.fileno())
+def read_file(path: str, max_size: int = 0) -> tuple[bytes, Snapshot]:
+    """The bytes of a regular file and what it was when read; a `max_size` (0: none) is
+    checked before reading, and again while reading in case the file grows."""
+    # O_NONBLOCK: opening a FIFO named like a template must not hang the run
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise OSError(f"{path}: not a regular file")
-        data = handle.read()
+            raise OSError("not a regular file")
+        if max_size and st.st_size > max_size:
+            raise TooLarge(st.st_size, max_size)
+        data = handle.read(max_size + 1) if max_size else handle.read()
+        if max_size and len(data) > max_size:
+            raise TooLarge(len(data), max_size)
     return data, snapshot(data, st)
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size such as `10MB`, `512K` or `1048576` (binary units; 0: no limit)."""
+    number = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = number[-1:] if number[-1:] in _UNITS else ""
+    value = float(number.removesuffix(unit)) * _UNITS.get(unit, 1)
+    if value < 0:
+        raise ValueError(text)
+    return int(value)
+
+
+_UNITS = {"K": 1024, "M": 1024**2, "G": 1024**3}
 
 
 def is_template_name(name: str) -> bool:
@@ -79,16 +112,40 @@ TEMPLATES = Selection()
 
 
 def walk(root: str, errors: list[WalkError], select: Selection = TEMPLATES) -> Iterator[str]:
-    """Template files under `root`, sorted, skipping VCS and dependency folders, what
-    `.gitignore` files ignore, and symlinked folders (a walk never leaves the tree)."""
-    top = Path(root)
-    specs: list[tuple[Path, object]] = []
-    yield from _walk(top, specs, errors, select)
+    """Template files under `root`, sorted, skipping VCS and dependency folders and what
+    `.gitignore` files ignore. The walk never leaves the tree and never loops: symlinked
+    folders are not entered, and a symlinked file is taken only when its target lies in
+    the tree (else it is reported as skipped)."""
+    inside = os.path.realpath(root)
+    links: list[str] = []  # taken last, so that a file found under its own name keeps it
+    levels = [_level(Path(root), [], errors)]
+    while levels:
+        entry, specs = next(levels[-1], (None, []))
+        if entry is None:
+            levels.pop()
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if (
+                    entry.name not in SKIPPED_DIRS
+                    and not _ignored(specs, path, True)
+                    and not select.skip_folder(entry.path)
+                ):
+                    levels.append(_level(path, specs, errors))
+            elif select.file(entry.path) and not _ignored(specs, path, False):
+                if entry.is_symlink():
+                    links.append(entry.path)
+                elif entry.is_file(follow_symlinks=False):
+                    yield entry.path
+        except OSError as exc:
+            errors.append(WalkError(entry.path, f"cannot read: {exc.strerror or exc}"))
+    yield from (path for path in links if _linked_file(path, inside, errors))
 
 
-def _walk(
-    folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError], select: Selection
-) -> Iterator[str]:
+def _level(
+    folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError]
+) -> Iterator[tuple[os.DirEntry[str], list[tuple[Path, object]]]]:
     spec = _ignore_spec(folder)
     if spec is not None:
         specs = [*specs, (folder, spec)]
@@ -99,55 +156,17 @@ def _walk(
         errors.append(WalkError(str(folder), f"cannot list folder: {exc.strerror or exc}"))
         return
     for entry in found:
-        path = Path(entry.path)
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name in SKIPPED_DIRS or _ignored(specs, path, True):
-                    continue
-                if not select.skip_folder(entry.path):
-                    yield from _walk(path, specs, errors, select)
-            elif select.file(entry.path) and entry.is_file() and not _ignored(specs, path, False):
-                yield entry.path
-        except OSError as exc:
-            errors.append(WalkError(entry.path, f"cannot read: {exc.strerror or exc}"))
+        yield entry, specs
 
 
-class ChangedSinceRead(OSError):
-    pass
-
-
-def atomic_write(path: str, data: bytes, expected: Snapshot) -> None:
-    """Replace `path` with `data` all at once, or not at all.
-
-    The new bytes go to a temporary file beside the original (same file system, so the
-    rename is atomic), which is flushed and fsynced, given the original's permission bits,
-    and renamed over the original only if the original still is what was read.
-    """
+def _linked_file(path: str, inside: str, errors: list[WalkError]) -> bool:
     target = os.path.realpath(path)
-    folder = os.path.dirname(target)
-    st = os.stat(target)
-    fd, tmp = tempfile.mkstemp(prefix=".ecrfix-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        current, _ = read_file(target)
-        if snapshot(current, os.stat(target)) != expected:
-            raise ChangedSinceRead(f"{path}: changed since ecrfix read it; not written")
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: str) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    if not os.path.isfile(target):
+        errors.append(WalkError(path, "broken symbolic link, skipped", skipped=True))
+        return False
+    if os.path.commonpath([target, inside]) != inside:
+        errors.append(
+            WalkError(path, "symbolic link to a file outside the folder walked, skipped", True)
+        )
+        return False
+    return True

@@ -17,6 +17,9 @@ FIXED = "fixed"
 UNFIXABLE = "unfixable"
 SUPPRESSED = "suppressed"
 
+# CloudFormation takes templates of up to 1 MB; past ten times that a file is not read.
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
 DELETE = object()  # a Change value: the key at that path is removed
 
 PathItem = str | int
@@ -33,6 +36,7 @@ class Settings(NamedTuple):
     strict: bool = False
     unsafe_fixes: bool = False
     resource_types: frozenset[str] = frozenset({REPOSITORY, CREATION_TEMPLATE})
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are not read (0: none)
 
 
 class Finding(NamedTuple):

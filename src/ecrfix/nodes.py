@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ecrfix.errors import TemplateError
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode"]
 
@@ -9,12 +13,33 @@ NULL = "tag:yaml.org,2002:null"
 
 
 def key_text(node: Node) -> str | None:
-    return node.value if isinstance(node, ScalarNode) else None
+    """The text of a key; None for a collection or a tagged key (`!Ref Name:` is no name)."""
+    if not isinstance(node, ScalarNode) or _is_local_tag(node):
+        return None
+    return str(node.value)
 
 
 def entries(mapping: MappingNode, key: str) -> list[tuple[Node, Node]]:
     """Every (key, value) pair of `mapping` named `key`; more than one is a duplicate key."""
-    return [(k, v) for k, v in mapping.value if isinstance(k, ScalarNode) and k.value == key]
+    found: list[tuple[Node, Node]] = [
+        (k, v) for k, v in mapping.value if isinstance(k, ScalarNode) and k.value == key
+    ]
+    for k, _ in found:
+        if _is_local_tag(k):
+            raise TemplateError(
+                f"the key '{key}' carries the tag {k.tag}: ecrfix cannot tell what it means",
+                k.start_mark.line + 1,
+            )
+    return found
+
+
+def is_mapping(node: Node) -> TypeGuard[MappingNode]:
+    """A plain mapping: a tagged one (`!Transform {...}`) is an intrinsic function's argument."""
+    return isinstance(node, MappingNode) and not _is_local_tag(node)
+
+
+def _is_local_tag(node: Node) -> bool:
+    return str(node.tag or "").startswith("!")
 
 
 def is_null(node: Node) -> bool:

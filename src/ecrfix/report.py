@@ -4,6 +4,7 @@ import json
 from collections.abc import Sequence
 
 from ecrfix import QUERY_ID, __version__
+from ecrfix.diff import quote_path
 from ecrfix.model import FIXABLE, FIXED, SUPPRESSED, UNFIXABLE, Finding
 from ecrfix.regions import edits_json
 from ecrfix.run import FileError, FileReport, Mode
@@ -45,11 +46,13 @@ def exit_code(reports: Sequence[FileReport], errors: Sequence[FileError], mode: 
 
 
 def format_finding(path: str, finding: Finding) -> str:
-    return f"{path}:{finding.line}:{finding.column}: {finding.message} [{finding.status}]"
+    where = f"{quote_path(path)}:{finding.line}:{finding.column}"
+    return f"{where}: {finding.message} [{finding.status}]"
 
 
 def format_error(error: FileError) -> str:
-    where = f"{error.path}:{error.line}" if error.line else error.path
+    path = quote_path(error.path)
+    where = f"{path}:{error.line}" if error.line else path
     return f"{where}: error: {error.message}"
 
 

@@ -24,6 +24,7 @@ from ecrfix.nodes import (
     ScalarNode,
     entries,
     is_flow,
+    is_mapping,
     is_null,
     key_text,
     quote_of,
@@ -37,7 +38,7 @@ def resources_of(doc: Node) -> MappingNode | None:
     A real template is a top-level mapping whose `Resources` maps logical ids to
     resource mappings; policy tests, schemas and quoted templates are not.
     """
-    if not isinstance(doc, MappingNode):
+    if not is_mapping(doc):
         return None
     found = entries(doc, "Resources")
     if not found:
@@ -45,9 +46,9 @@ def resources_of(doc: Node) -> MappingNode | None:
     if len(found) > 1:
         raise TemplateError("duplicate key 'Resources'", found[1][0].start_mark.line + 1)
     resources = found[0][1]
-    if not isinstance(resources, MappingNode) or not resources.value:
+    if not is_mapping(resources) or not resources.value:
         return None
-    if not all(isinstance(v, MappingNode) for _, v in resources.value):
+    if not all(is_mapping(v) for _, v in resources.value):
         return None
     if not any(entries(v, "Type") for _, v in resources.value):
         return None
@@ -73,7 +74,7 @@ def find_findings(ctx: Ctx, doc_index: int, doc: Node, settings: Settings) -> li
     declared: list[tuple[str, Node, MappingNode, tuple[Node, Node]]] = []
     for logical_key, resource in resources.value:
         name = key_text(logical_key)
-        if name is None or not isinstance(resource, MappingNode):
+        if name is None or not is_mapping(resource):
             continue
         if name in seen:
             raise TemplateError(
@@ -139,13 +140,13 @@ def _judge_resource(
         except Unfixable as exc:
             return [missing(logical_key, None, str(exc))]
     props_key, props_value = props
-    if is_null(props_value) or (isinstance(props_value, MappingNode) and not props_value.value):
+    if is_null(props_value) or (is_mapping(props_value) and not props_value.value):
         try:
             edit = _fill_properties(ctx, logical_key, props_key, props_value)
             return [missing(props_key, [edit])]
         except Unfixable as exc:
             return [missing(props_key, None, str(exc))]
-    if not isinstance(props_value, MappingNode):
+    if not is_mapping(props_value):
         return [missing(props_key, None, "Properties is not a mapping")]
     found = _single(props_value, PROPERTY, f"the Properties of '{name}'")
     if found is None or is_null(found[1]):

@@ -5,19 +5,21 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import NamedTuple
 
+from ecrfix.atomic import atomic_write
 from ecrfix.engine import analyze
 from ecrfix.errors import TemplateError
 from ecrfix.files import (
     TEMPLATES,
     Selection,
+    TooLarge,
     WalkError,
-    atomic_write,
     is_prose_name,
+    is_template_name,
     read_file,
     walk,
 )
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
-from ecrfix.source import decode, may_hold_ecr
+from ecrfix.source import decode, is_blank, may_hold_ecr
 
 STDIN = "-"
 
@@ -57,6 +59,7 @@ class FileReport(NamedTuple):
 class Target(NamedTuple):
     path: str
     named: bool  # given on the command line rather than found by a walk
+    skipped: str = ""  # why a walk leaves this file alone (a note)
 
 
 def collect(
@@ -80,7 +83,11 @@ def collect(
             walk_errors: list[WalkError] = []
             for found in walk(path, walk_errors, select):
                 add(_display(found), False)
-            errors += [FileError(_display(e.path), e.message) for e in walk_errors]
+            for e in walk_errors:  # a skipped file gets a note, not an error
+                if e.skipped:
+                    targets.append(Target(_display(e.path), False, e.message))
+                else:
+                    errors.append(FileError(_display(e.path), e.message))
         elif os.path.lexists(path):
             add(_display(path), True)
         else:
@@ -92,19 +99,43 @@ def _display(path: str) -> str:
     return path[2:] if path.startswith("./") else path
 
 
+def _unparsed(target: Target, data: bytes) -> FileReport:
+    """A file that cannot hold an ECR resource is not parsed; a named one is decoded, so
+    that a binary or non-UTF-8 template is reported rather than passed."""
+    path = target.path
+    if target.named:
+        try:
+            decode(data)
+        except TemplateError as exc:
+            if path != STDIN and not is_template_name(path):
+                return FileReport(path, [], note="not a CloudFormation template, skipped")
+            return FileReport(path, [], error=FileError(path, exc.message, exc.line))
+    return FileReport(path, [])
+
+
 def process(
     target: Target, settings: Settings, mode: Mode, data: bytes | None = None
 ) -> FileReport:
     path = target.path
+    if target.skipped:
+        return FileReport(path, [], note=target.skipped)
     try:
         if data is None:
-            data, snap = read_file(path)
+            data, snap = read_file(path, settings.max_file_size)
         else:
             snap = None
+            if settings.max_file_size and len(data) > settings.max_file_size:
+                raise TooLarge(len(data), settings.max_file_size)
+    except TooLarge as exc:
+        if not target.named:  # CloudFormation takes no such template: a note, not an error
+            return FileReport(path, [], note=f"{exc}, skipped")
+        return FileReport(path, [], error=FileError(path, str(exc)))
     except OSError as exc:
         return FileReport(path, [], error=FileError(path, f"cannot read: {exc.strerror or exc}"))
+    if target.named and is_blank(data):
+        return FileReport(path, [], note="empty or only comments: not a CloudFormation template")
     if not may_hold_ecr(data):
-        return FileReport(path, [])
+        return _unparsed(target, data)
     try:
         source = decode(data)
         outcome = analyze(source, settings, fix=mode is not Mode.CHECK)

@@ -7,6 +7,10 @@ from ecrfix.errors import TemplateError
 
 BOM = "\ufeff"
 RESOURCE_MARKER = "AWS::ECR::"
+# UTF-16 and UTF-32 files are refused, but only once found: the marker as they spell it.
+_WIDE_MARKERS = tuple(
+    RESOURCE_MARKER.encode(codec) for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|U([0-9a-fA-F]{8}))")
 
 
@@ -29,9 +33,20 @@ def may_hold_ecr(data: bytes) -> bool:
     # JSON and YAML escapes can spell the type without its literal bytes.
     if RESOURCE_MARKER.encode() in data:
         return True
+    if b"\x00" in data and any(marker in data for marker in _WIDE_MARKERS):
+        return True
     if b"\\u" not in data and b"\\x" not in data and b"\\U" not in data:
         return False
     return _unescaped_holds(data)
+
+
+def is_blank(data: bytes) -> bool:
+    """True for a file with nothing but blank lines and comments (or nothing at all)."""
+    for line in data.removeprefix(BOM.encode()).splitlines():
+        content = line.lstrip(b" \t")
+        if content and not content.startswith(b"#"):
+            return False
+    return True
 
 
 def _unescaped_holds(data: bytes) -> bool:

@@ -3,11 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from ecrfix.errors import TemplateError
+from ecrfix.limits import MAX_EXPANDED_NODES
 from ecrfix.model import DELETE, Change
 from ecrfix.nodes import NULL, STR, MappingNode, Node, ScalarNode, SequenceNode
 
-# A document that expands past this many nodes through aliases is an alias bomb.
-MAX_EXPANDED_NODES = 2_000_000
 _DEFAULT_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
@@ -86,7 +85,10 @@ def explain(expected: Any, actual: Any) -> str:
     """Name the unintended differences, most specific first, for an unfixable reason."""
     from deepdiff import DeepDiff  # only imported on the rare failure path
 
-    diff = DeepDiff(expected, actual, view="tree")
+    try:
+        diff = DeepDiff(expected, actual, view="tree")
+    except RecursionError:  # deepdiff recurses several frames per level of nesting
+        return "the fix would also change other values"
     paths = sorted({item.path() for items in diff.values() for item in items})
     shown = ", ".join(paths[:3]) + (" ..." if len(paths) > 3 else "")
     return f"the fix would also change {shown}"
