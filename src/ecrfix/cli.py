@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import sys
 from enum import Enum
 from typing import Annotated
@@ -7,8 +8,10 @@ from typing import Annotated
 import typer
 
 from ecrfix import __version__
+from ecrfix.argv import quick_options
 from ecrfix.diff import unified_diff
 from ecrfix.model import SUPPRESSED, UNFIXABLE, Settings
+from ecrfix.parallel import process_all
 from ecrfix.report import (
     all_errors,
     exit_code,
@@ -18,7 +21,7 @@ from ecrfix.report import (
     sorted_findings,
     summary,
 )
-from ecrfix.run import STDIN, FileError, FileReport, Mode, Target, collect, process
+from ecrfix.run import STDIN, FileError, FileReport, Mode, Target, iter_targets, process
 
 
 class Format(str, Enum):
@@ -58,6 +61,10 @@ def ecrfix(
     stdin_filename: Annotated[
         str, typer.Option("--stdin-filename", help="Name shown for standard input.")
     ] = STDIN,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes to use [default: one per CPU]."),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -69,8 +76,10 @@ def ecrfix(
         raise typer.Exit(2)
     mode = Mode.from_flags(check, diff, write)
     settings = Settings(strict=strict, unsafe_fixes=unsafe_fixes)
-    targets, walk_errors = collect(paths or ["."])
-    reports = [_process(t, settings, mode, stdin_filename) for t in targets]
+    walk_errors: list[FileError] = []
+    targets = iter_targets(paths or ["."], walk_errors)  # walked while files are processed
+    work = functools.partial(_process, settings=settings, mode=mode, stdin_name=stdin_filename)
+    reports = process_all(targets, work, jobs)
     errors = all_errors(reports, walk_errors)
     _emit(reports, errors, mode, output_format)
     raise typer.Exit(exit_code(reports, errors, mode))
@@ -124,8 +133,16 @@ def _is_stdin(report: FileReport) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quick = quick_options(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, prog_name="ecrfix")
+        if quick is None:
+            app(args=argv, prog_name="ecrfix")
+        else:
+            ecrfix(**quick)
+    except typer.Exit as exc:  # raised by the command itself when typer is bypassed
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)

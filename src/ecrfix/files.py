@@ -43,10 +43,10 @@ def is_template_name(name: str) -> bool:
     return name.endswith(TEMPLATE_SUFFIXES)
 
 
-def _ignore_spec(folder: Path) -> object | None:
-    gitignore = folder / ".gitignore"
+def _ignore_spec(folder: str) -> object | None:
     try:
-        lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(os.path.join(folder, ".gitignore"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
     except OSError:
         return None
     import pathspec
@@ -54,10 +54,12 @@ def _ignore_spec(folder: Path) -> object | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored(specs: list[tuple[Path, object]], path: Path, is_dir: bool) -> bool:
+def _ignored(specs: list[tuple[str, object]], path: str, is_dir: bool) -> bool:
     for base, spec in specs:
-        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-        if spec.match_file(rel):  # type: ignore[attr-defined]
+        rel = path[len(base.rstrip(os.sep)) + 1 :]  # walked paths all start with `base`
+        if os.sep != "/":  # pragma: no cover - Windows
+            rel = rel.replace(os.sep, "/")
+        if spec.match_file(rel + "/" if is_dir else rel):  # type: ignore[attr-defined]
             return True
     return False
 
@@ -65,32 +67,30 @@ def _ignored(specs: list[tuple[Path, object]], path: Path, is_dir: bool) -> bool
 def walk(root: str, errors: list[WalkError]) -> Iterator[str]:
     """Template files under `root`, sorted, skipping VCS and dependency folders, what
     `.gitignore` files ignore, and symlinked folders (a walk never leaves the tree)."""
-    top = Path(root)
-    specs: list[tuple[Path, object]] = []
-    yield from _walk(top, specs, errors)
+    # plain strings and os.scandir: pathlib objects cost more than the walk itself
+    yield from _walk(str(Path(root)), [], errors)
 
 
-def _walk(folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError]) -> Iterator[str]:
-    spec = _ignore_spec(folder)
-    if spec is not None:
-        specs = [*specs, (folder, spec)]
+def _walk(folder: str, specs: list[tuple[str, object]], errors: list[WalkError]) -> Iterator[str]:
     try:
         with os.scandir(folder) as it:
             found = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        errors.append(WalkError(str(folder), f"cannot list folder: {exc.strerror or exc}"))
+        errors.append(WalkError(folder, f"cannot list folder: {exc.strerror or exc}"))
         return
+    spec = _ignore_spec(folder) if any(e.name == ".gitignore" for e in found) else None
+    if spec is not None:
+        specs = [*specs, (folder, spec)]
     for entry in found:
-        path = Path(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
-                if entry.name in SKIPPED_DIRS or _ignored(specs, path, True):
+                if entry.name in SKIPPED_DIRS or (specs and _ignored(specs, entry.path, True)):
                     continue
-                yield from _walk(path, specs, errors)
+                yield from _walk(entry.path, specs, errors)
             elif (
                 is_template_name(entry.name)
                 and entry.is_file()
-                and not _ignored(specs, path, False)
+                and not (specs and _ignored(specs, entry.path, False))
             ):
                 yield entry.path
         except OSError as exc:

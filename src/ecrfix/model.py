@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from enum import Enum
 from typing import NamedTuple
 
 from ecrfix.edits import Edit
@@ -17,7 +18,12 @@ FIXED = "fixed"
 UNFIXABLE = "unfixable"
 SUPPRESSED = "suppressed"
 
-DELETE = object()  # a Change value: the key at that path is removed
+
+class _Delete(Enum):
+    DELETE = "delete"  # an enum member stays itself when a report crosses processes
+
+
+DELETE = _Delete.DELETE  # a Change value: the key at that path is removed
 
 PathItem = str | int
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from typing import NamedTuple
 
@@ -53,29 +53,48 @@ class Target(NamedTuple):
 
 def collect(paths: Iterable[str]) -> tuple[list[Target], list[FileError]]:
     """Files to process, each once, in a stable order; missing paths are errors."""
-    targets: list[Target] = []
     errors: list[FileError] = []
-    seen: set[str] = set()
+    return list(iter_targets(paths, errors)), errors
 
-    def add(path: str, named: bool) -> None:
-        key = path if path == STDIN else os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
-            targets.append(Target(path, named))
+
+def iter_targets(paths: Iterable[str], errors: list[FileError]) -> Iterator[Target]:
+    """The files of `collect` one at a time, as the folders are walked, so that processing
+    can start meanwhile; missing paths are added to `errors`."""
+    seen: set[str] = set()
+    real_folders: dict[str, str] = {}
+
+    def new(path: str) -> bool:
+        key = path if path == STDIN else _real_path(path, real_folders)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     for path in paths:
         if path == STDIN:
-            add(path, True)
+            if new(path):
+                yield Target(path, True)
         elif os.path.isdir(path):
             walk_errors: list[WalkError] = []
             for found in walk(path, walk_errors):
-                add(_display(found), False)
-            errors += [FileError(_display(e.path), e.message) for e in walk_errors]
+                if new(shown := _display(found)):
+                    yield Target(shown, False)
+            errors.extend(FileError(_display(e.path), e.message) for e in walk_errors)
         elif os.path.lexists(path):
-            add(_display(path), True)
+            if new(shown := _display(path)):
+                yield Target(shown, True)
         else:
             errors.append(FileError(path, "no such file or folder"))
-    return targets, errors
+
+
+def _real_path(path: str, real_folders: dict[str, str]) -> str:
+    # os.path.realpath resolves every component of every path; a folder's files share it
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    if folder not in real_folders:
+        real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real_folders[folder], name)
 
 
 def _display(path: str) -> str:
