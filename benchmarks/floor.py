@@ -42,7 +42,7 @@ def files(paths: list[str]) -> list[str]:
 def may_hold_ecr(data: bytes) -> bool:
     if MARKER in data:
         return True
-    if ESCAPE.search(data) is None:
+    if b"\\" not in data or ESCAPE.search(data) is None:
         return False
     text = data.decode("utf-8", "replace")
     return "AWS::ECR::" in text.encode().decode("unicode_escape", "replace")

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -27,16 +25,22 @@ class Snapshot(NamedTuple):
 
 
 def snapshot(data: bytes, st: os.stat_result) -> Snapshot:
+    import hashlib  # here, like tempfile below: a run that writes nothing never loads them
+
     return Snapshot(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
 def read_file(path: str) -> tuple[bytes, Snapshot]:
+    data, st = read_bytes(path)
+    return data, snapshot(data, st)
+
+
+def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
     with open(path, "rb") as handle:
         st = os.fstat(handle.fileno())
         if not stat.S_ISREG(st.st_mode):
             raise OSError(f"{path}: not a regular file")
-        data = handle.read()
-    return data, snapshot(data, st)
+        return handle.read(), st
 
 
 def is_template_name(name: str) -> bool:
@@ -111,6 +115,8 @@ def atomic_write(path: str, data: bytes, expected: Snapshot) -> None:
     target = os.path.realpath(path)
     folder = os.path.dirname(target)
     st = os.stat(target)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".ecrfix-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:

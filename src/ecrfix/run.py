@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from ecrfix.engine import analyze
 from ecrfix.errors import TemplateError
-from ecrfix.files import WalkError, atomic_write, is_template_name, read_file, walk
+from ecrfix.files import WalkError, atomic_write, is_template_name, read_bytes, snapshot, walk
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
 from ecrfix.source import decode, may_hold_ecr
 
@@ -107,13 +107,15 @@ def process(
     path = target.path
     try:
         if data is None:
-            data, snap = read_file(path)
+            data, st = read_bytes(path)
         else:
-            snap = None
+            st = None
     except OSError as exc:
         return FileReport(path, [], error=FileError(path, f"cannot read: {exc.strerror or exc}"))
     if not may_hold_ecr(data):
         return FileReport(path, [])
+    # hashed only when it may be written
+    snap = snapshot(data, st) if st is not None and mode is Mode.WRITE else None
     try:
         source = decode(data)
         outcome = analyze(source, settings, fix=mode is not Mode.CHECK)
