@@ -4,8 +4,9 @@
 
 Start Python, import ruamel.yaml, read every template file (by name, as ecrfix walks),
 and compose the files whose bytes can hold an ECR resource type with the fastest
-composer that accepts them: libyaml's, or the pure-Python one for the few valid files
-libyaml refuses (a correct tool has to read those too). Like ecrfix, it pauses the
+composer that accepts them: libyaml's (with the resolver shortcut ecrfix.compose takes),
+or the pure-Python one for the few valid files libyaml refuses (a correct tool has to
+read those too). Like ecrfix, it pauses the
 cyclic garbage collector while composing, so that the ratio compares work, not collector
 settings. Nothing is judged, edited or printed but one count line: ecrfix's time divided
 by this one is what ecrfix costs beyond the unavoidable.
@@ -17,9 +18,11 @@ import gc
 import os
 import re
 import sys
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.resolver import VersionedResolver
 
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED = {".git", "node_modules", ".venv", ".hg", ".svn", ".tox", "__pycache__"}
@@ -48,12 +51,32 @@ def may_hold_ecr(data: bytes) -> bool:
     return "AWS::ECR::" in text.encode().decode("unicode_escape", "replace")
 
 
+class OnceResolver(VersionedResolver):
+    """As in ecrfix.compose: the YAML version is looked up once per file, not per scalar."""
+
+    @property
+    def processing_version(self) -> Any:
+        version = self.__dict__.get("_ecrfix_version")
+        if version is None:
+            version = super().processing_version
+            if not hasattr(self.loadumper, "_scanner"):
+                self.__dict__["_ecrfix_version"] = version
+        return version
+
+
+def composer(pure: bool) -> YAML:
+    yaml = YAML(typ="safe", pure=pure)
+    if not pure:
+        yaml.Resolver = OnceResolver
+    return yaml
+
+
 def compose(text: str) -> int:
     gc.disable()
     try:
         for pure in (False, True):
             try:
-                return len(list(YAML(typ="safe", pure=pure).compose_all(text)))
+                return len(list(composer(pure).compose_all(text)))
             except (YAMLError, ValueError, TypeError, AttributeError, IndexError, RecursionError):
                 continue
         return 0
