@@ -71,11 +71,18 @@ def _ignored(specs: list[tuple[str, object]], path: str, is_dir: bool) -> bool:
 def walk(root: str, errors: list[WalkError]) -> Iterator[str]:
     """Template files under `root`, sorted, skipping VCS and dependency folders, what
     `.gitignore` files ignore, and symlinked folders (a walk never leaves the tree)."""
+    return (entry.path for entry in walk_entries(root, errors))
+
+
+def walk_entries(root: str, errors: list[WalkError]) -> Iterator[os.DirEntry[str]]:
+    """The files of `walk` as they were listed: each knows whether it is a symlink."""
     # plain strings and os.scandir: pathlib objects cost more than the walk itself
     yield from _walk(str(Path(root)), [], errors)
 
 
-def _walk(folder: str, specs: list[tuple[str, object]], errors: list[WalkError]) -> Iterator[str]:
+def _walk(
+    folder: str, specs: list[tuple[str, object]], errors: list[WalkError]
+) -> Iterator[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as it:
             found = sorted(it, key=lambda e: e.name)
@@ -96,7 +103,7 @@ def _walk(folder: str, specs: list[tuple[str, object]], errors: list[WalkError])
                 and entry.is_file()
                 and not (specs and _ignored(specs, entry.path, False))
             ):
-                yield entry.path
+                yield entry
         except OSError as exc:
             errors.append(WalkError(entry.path, f"cannot read: {exc.strerror or exc}"))
 

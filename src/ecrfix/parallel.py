@@ -20,11 +20,11 @@ Work = Callable[[Target], FileReport]
 Chunk = tuple[int, list[Target]]  # index of the first target, targets
 
 # Starting a worker and shipping files to it costs a few milliseconds; a file that cannot
-# hold an ECR resource costs tens of microseconds. Workers start only when each gets at
-# least this many files.
-MIN_FILES_PER_WORKER = 32
-CHUNK = 8  # files per message: small enough to balance the load, large enough to be cheap
-IN_FLIGHT = 2  # chunks queued per worker, so that none waits for its next one
+# hold an ECR resource costs tens of microseconds. Workers start only when each process
+# gets at least this many files.
+MIN_FILES_PER_PROCESS = 32
+MAX_CHUNK = 64  # files per message; chunks start small and grow as the walk finds more
+IN_FLIGHT = 6  # chunks queued per worker, so that none waits for its next one
 
 
 class WorkerFailed(RuntimeError):
@@ -44,11 +44,11 @@ def process_all(targets: Iterable[Target], work: Work, jobs: int | None = None) 
     on. Standard input is always read by this process."""
     items = iter(targets)
     jobs = jobs or default_jobs()
-    head = list(itertools.islice(items, jobs * MIN_FILES_PER_WORKER)) if jobs > 1 else []
-    workers = min(jobs, len(head) // MIN_FILES_PER_WORKER)
-    if workers < 2:
+    head = list(itertools.islice(items, jobs * MIN_FILES_PER_PROCESS)) if jobs > 1 else []
+    processes = min(jobs, len(head) // MIN_FILES_PER_PROCESS)
+    if processes < 2:
         return [paused_collector(work, t) for t in itertools.chain(head, items)]
-    return _run_workers(itertools.chain(head, items), work, workers)
+    return _share(itertools.chain(head, items), work, processes - 1)
 
 
 def paused_collector(work: Work, target: Target) -> FileReport:
@@ -64,18 +64,19 @@ def paused_collector(work: Work, target: Target) -> FileReport:
             gc.enable()
 
 
-def _run_workers(items: Iterator[Target], work: Work, workers: int) -> list[FileReport]:
-    # A pipe per worker and no helper threads (multiprocessing.Pool's worker-handler thread
-    # spins while results wait to be read: a fifth of a CPU on 10k files).
+def _share(items: Iterator[Target], work: Work, workers: int) -> list[FileReport]:
+    """This process walks and hands chunks of files to `workers` worker processes; when
+    they all have enough queued, it processes the next chunk itself."""
+    # A pipe per worker and no helper threads: multiprocessing.Pool's worker-handler thread
+    # spins while results wait to be read (a fifth of a CPU on 10k files).
     from multiprocessing.connection import wait
 
     results: list[FileReport | None] = []
-    chunks = _chunks(items, work, results)
-    context = _context()
     started: list[tuple[BaseProcess, Connection]] = []
     sys.stdout.flush()  # a forked worker flushes what it inherited when it exits
     sys.stderr.flush()
     try:
+        context = _context()
         for _ in range(workers):
             mine, theirs = context.Pipe()
             worker = context.Process(target=_serve, args=(theirs, work), daemon=True)
@@ -83,23 +84,20 @@ def _run_workers(items: Iterator[Target], work: Work, workers: int) -> list[File
             theirs.close()
             started.append((worker, mine))
         queued = {conn: 0 for _, conn in started}
-        more = True
-        while True:
-            for conn in queued:
-                while more and queued[conn] < IN_FLIGHT:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        more = False
-                    else:
-                        conn.send(chunk)
-                        queued[conn] += 1
-            busy = [conn for conn, n in queued.items() if n]
-            if not busy:
-                break
+        sent: dict[int, list[Target]] = {}
+        for start, chunk in _chunks(items, work, results, workers + 1):
+            conn = min(queued, key=queued.__getitem__)
+            if queued[conn] < IN_FLIGHT:
+                conn.send((start, chunk))
+                sent[start] = chunk
+                queued[conn] += 1
+            else:
+                results[start : start + len(chunk)] = [paused_collector(work, t) for t in chunk]
+            for ready in wait([c for c, n in queued.items() if n], timeout=0):
+                queued[_receive(cast("Connection", ready), results, sent)] -= 1
+        while busy := [c for c, n in queued.items() if n]:
             for ready in wait(busy):
-                conn = cast("Connection", ready)
-                _receive(conn, results)
-                queued[conn] -= 1
+                queued[_receive(cast("Connection", ready), results, sent)] -= 1
         for _, conn in started:
             conn.send(None)
     except BaseException:  # an interrupt or a failed worker: the others stop now
@@ -116,10 +114,11 @@ def _run_workers(items: Iterator[Target], work: Work, workers: int) -> list[File
 
 
 def _chunks(
-    items: Iterator[Target], work: Work, results: list[FileReport | None]
+    items: Iterator[Target], work: Work, results: list[FileReport | None], processes: int
 ) -> Iterator[Chunk]:
-    """Chunks of files for the workers; each gets its places in `results` now, and standard
-    input, which only this process can read, is processed on the spot."""
+    """Chunks of files, each given its places in `results` now; standard input, which only
+    this process can read, is processed on the spot. A chunk is a small share of the files
+    found so far: small while the count is small, for balance; larger later, for speed."""
     chunk: list[Target] = []
     for target in items:
         if target.path == STDIN:
@@ -130,21 +129,27 @@ def _chunks(
             continue
         results.append(None)
         chunk.append(target)
-        if len(chunk) == CHUNK:
-            yield len(results) - CHUNK, chunk
+        if len(chunk) >= min(MAX_CHUNK, len(results) // (processes * 8)):
+            yield len(results) - len(chunk), chunk
             chunk = []
     if chunk:
         yield len(results) - len(chunk), chunk
 
 
-def _receive(conn: Connection, results: list[FileReport | None]) -> None:
+def _receive(
+    conn: Connection, results: list[FileReport | None], sent: dict[int, list[Target]]
+) -> Connection:
     try:
         start, reports, failure = conn.recv()
     except EOFError:
         raise WorkerFailed("a worker process died unexpectedly") from None
     if failure:
         raise WorkerFailed(f"a worker process failed:\n{failure}")
-    results[start : start + len(reports)] = reports
+    targets = sent.pop(start)
+    results[start : start + len(reports)] = [
+        FileReport(t.path, []) if r is None else r for t, r in zip(targets, reports, strict=True)
+    ]
+    return conn
 
 
 def _serve(conn: Connection, work: Work) -> None:
@@ -159,7 +164,9 @@ def _serve(conn: Connection, work: Work) -> None:
             return
         start, targets = chunk
         try:
-            conn.send((start, [paused_collector(work, t) for t in targets], ""))
+            reports = [paused_collector(work, t) for t in targets]
+            # most files hold nothing: None is cheaper to send than their empty report
+            conn.send((start, [None if r == FileReport(r.path, []) else r for r in reports], ""))
         except Exception:
             conn.send((start, [], traceback.format_exc()))
             return

@@ -3,11 +3,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from enum import Enum
+from pathlib import Path
 from typing import NamedTuple
 
 from ecrfix.engine import analyze
 from ecrfix.errors import TemplateError
-from ecrfix.files import WalkError, atomic_write, is_template_name, read_bytes, snapshot, walk
+from ecrfix.files import (
+    WalkError,
+    atomic_write,
+    is_template_name,
+    read_bytes,
+    snapshot,
+    walk_entries,
+)
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
 from ecrfix.source import decode, may_hold_ecr
 
@@ -61,10 +69,8 @@ def iter_targets(paths: Iterable[str], errors: list[FileError]) -> Iterator[Targ
     """The files of `collect` one at a time, as the folders are walked, so that processing
     can start meanwhile; missing paths are added to `errors`."""
     seen: set[str] = set()
-    real_folders: dict[str, str] = {}
 
-    def new(path: str) -> bool:
-        key = path if path == STDIN else _real_path(path, real_folders)
+    def new(key: str) -> bool:
         if key in seen:
             return False
         seen.add(key)
@@ -76,25 +82,23 @@ def iter_targets(paths: Iterable[str], errors: list[FileError]) -> Iterator[Targ
                 yield Target(path, True)
         elif os.path.isdir(path):
             walk_errors: list[WalkError] = []
-            for found in walk(path, walk_errors):
-                if new(shown := _display(found)):
-                    yield Target(shown, False)
+            top, real_top = str(Path(path)), os.path.realpath(path)
+            for entry in walk_entries(path, walk_errors):
+                if new(_walked_key(entry, top, real_top)):
+                    yield Target(_display(entry.path), False)
             errors.extend(FileError(_display(e.path), e.message) for e in walk_errors)
         elif os.path.lexists(path):
-            if new(shown := _display(path)):
-                yield Target(shown, True)
+            if new(os.path.realpath(path)):
+                yield Target(_display(path), True)
         else:
             errors.append(FileError(path, "no such file or folder"))
 
 
-def _real_path(path: str, real_folders: dict[str, str]) -> str:
-    # os.path.realpath resolves every component of every path; a folder's files share it
-    if os.path.islink(path):
-        return os.path.realpath(path)
-    folder, name = os.path.split(path)
-    if folder not in real_folders:
-        real_folders[folder] = os.path.realpath(folder)
-    return os.path.join(real_folders[folder], name)
+def _walked_key(entry: os.DirEntry[str], top: str, real_top: str) -> str:
+    """os.path.realpath(entry.path), cheaply: a walk enters no symlinked folder."""
+    if entry.is_symlink():
+        return os.path.realpath(entry.path)
+    return os.path.join(real_top, entry.path[len(top) :].lstrip(os.sep))
 
 
 def _display(path: str) -> str:
