@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import collections
 import gc
 import itertools
 import os
@@ -17,14 +18,17 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
 Work = Callable[[Target], FileReport]
-Chunk = tuple[int, list[Target]]  # index of the first target, targets
+Chunk = tuple[list[int], list[Target]]  # places in the results, files
 
 # Starting a worker and shipping files to it costs a few milliseconds; a file that cannot
 # hold an ECR resource costs tens of microseconds. Workers start only when each process
 # gets at least this many files.
 MIN_FILES_PER_PROCESS = 32
-MAX_CHUNK = 64  # files per message; chunks start small and grow as the walk finds more
-IN_FLIGHT = 6  # chunks queued per worker, so that none waits for its next one
+LOOKAHEAD = 2048  # files walked ahead of the workers...
+WALK_STEP = 32  # ...a few at a time, so that the first chunks leave early
+MIN_CHUNK, MAX_CHUNK = 32, 64  # files per message to a worker, while the walk goes on
+CHUNK_SHARE = 16  # a chunk is at most 1/(this * workers) of the files not handed out
+IN_FLIGHT = 2  # chunks queued per worker, so that none waits for its next one
 
 
 class WorkerFailed(RuntimeError):
@@ -48,7 +52,7 @@ def process_all(targets: Iterable[Target], work: Work, jobs: int | None = None) 
     processes = min(jobs, len(head) // MIN_FILES_PER_PROCESS)
     if processes < 2:
         return [paused_collector(work, t) for t in itertools.chain(head, items)]
-    return _share(itertools.chain(head, items), work, processes - 1)
+    return _Dispatcher(itertools.chain(head, items), work).run(processes)
 
 
 def paused_collector(work: Work, target: Target) -> FileReport:
@@ -64,92 +68,100 @@ def paused_collector(work: Work, target: Target) -> FileReport:
             gc.enable()
 
 
-def _share(items: Iterator[Target], work: Work, workers: int) -> list[FileReport]:
-    """This process walks and hands chunks of files to `workers` worker processes; when
-    they all have enough queued, it processes the next chunk itself."""
-    # A pipe per worker and no helper threads: multiprocessing.Pool's worker-handler thread
-    # spins while results wait to be read (a fifth of a CPU on 10k files).
-    from multiprocessing.connection import wait
+class _Dispatcher:
+    """This process walks and hands the files found, in chunks, to worker processes.
 
-    results: list[FileReport | None] = []
-    started: list[tuple[BaseProcess, Connection]] = []
-    sys.stdout.flush()  # a forked worker flushes what it inherited when it exits
-    sys.stderr.flush()
-    try:
-        context = _context()
-        for _ in range(workers):
-            mine, theirs = context.Pipe()
-            worker = context.Process(target=_serve, args=(theirs, work), daemon=True)
-            worker.start()
-            theirs.close()
-            started.append((worker, mine))
-        queued = {conn: 0 for _, conn in started}
-        sent: dict[int, list[Target]] = {}
-        for start, chunk in _chunks(items, work, results, workers + 1):
-            conn = min(queued, key=queued.__getitem__)
-            if queued[conn] < IN_FLIGHT:
-                conn.send((start, chunk))
-                sent[start] = chunk
-                queued[conn] += 1
+    A chunk is a small share of the files walked and not yet handed out, so chunks shrink
+    towards the end and the workers finish at about the same time even when a few files
+    (a 3 MB template, one the pure-Python composer must read) cost more than thousands of
+    others. A pipe per worker and no helper threads: multiprocessing.Pool's worker-handler
+    thread spins while results wait to be read (a fifth of a CPU on 10k files)."""
+
+    def __init__(self, items: Iterator[Target], work: Work) -> None:
+        self.items: Iterator[Target] | None = items
+        self.work = work
+        self.targets: list[Target] = []
+        self.results: list[FileReport | None] = []
+        self.pending: collections.deque[int] = collections.deque()  # walked, not handed out
+
+    def run(self, workers: int) -> list[FileReport]:
+        started: list[tuple[BaseProcess, Connection]] = []
+        sys.stdout.flush()  # a forked worker flushes what it inherited when it exits
+        sys.stderr.flush()
+        try:
+            context = _context()
+            for _ in range(workers):
+                mine, theirs = context.Pipe()
+                worker = context.Process(target=_serve, args=(theirs, self.work), daemon=True)
+                worker.start()
+                theirs.close()
+                started.append((worker, mine))
+            self._hand_out({conn: 0 for _, conn in started})
+            for _, conn in started:
+                conn.send(None)
+        except BaseException:  # an interrupt or a failed worker: the others stop now
+            for process, _ in started:
+                process.kill()
+            raise
+        finally:
+            for process, conn in started:
+                conn.close()
+                process.join()
+        done = [r for r in self.results if r is not None]
+        assert len(done) == len(self.results)
+        return done
+
+    def _hand_out(self, queued: dict[Connection, int]) -> None:
+        from multiprocessing.connection import wait
+
+        share = CHUNK_SHARE * len(queued)
+        while True:
+            self._walk_ahead()
+            for conn, count in queued.items():
+                if count < IN_FLIGHT and self.pending:
+                    size = len(self.pending) // share
+                    if self.items is not None and len(self.targets) > LOOKAHEAD:
+                        size = max(size, MIN_CHUNK)  # many more to come: no need to split finely
+                    size = max(1, min(MAX_CHUNK, size, len(self.pending)))
+                    places = [self.pending.popleft() for _ in range(size)]
+                    conn.send((places, [self.targets[i] for i in places]))
+                    queued[conn] += 1
+            busy = [conn for conn, count in queued.items() if count]
+            if not busy:
+                return
+            # wait for a result, unless there is walking to do meanwhile
+            walking = self.items is not None and len(self.pending) < LOOKAHEAD
+            for ready in wait(busy, timeout=0 if walking else None):
+                conn = cast("Connection", ready)
+                self._receive(conn)
+                queued[conn] -= 1
+
+    def _walk_ahead(self) -> None:
+        for _ in range(min(WALK_STEP, LOOKAHEAD - len(self.pending))):
+            if self.items is None:
+                return
+            target = next(self.items, None)
+            if target is None:
+                self.items = None
+                return
+            self.targets.append(target)
+            if target.path == STDIN:  # only this process can read it
+                self.results.append(paused_collector(self.work, target))
             else:
-                results[start : start + len(chunk)] = [paused_collector(work, t) for t in chunk]
-            for ready in wait([c for c, n in queued.items() if n], timeout=0):
-                queued[_receive(cast("Connection", ready), results, sent)] -= 1
-        while busy := [c for c, n in queued.items() if n]:
-            for ready in wait(busy):
-                queued[_receive(cast("Connection", ready), results, sent)] -= 1
-        for _, conn in started:
-            conn.send(None)
-    except BaseException:  # an interrupt or a failed worker: the others stop now
-        for process, _ in started:
-            process.kill()
-        raise
-    finally:
-        for process, conn in started:
-            conn.close()
-            process.join()
-    done = [r for r in results if r is not None]
-    assert len(done) == len(results)
-    return done
+                self.pending.append(len(self.results))
+                self.results.append(None)
 
-
-def _chunks(
-    items: Iterator[Target], work: Work, results: list[FileReport | None], processes: int
-) -> Iterator[Chunk]:
-    """Chunks of files, each given its places in `results` now; standard input, which only
-    this process can read, is processed on the spot. A chunk is a small share of the files
-    found so far: small while the count is small, for balance; larger later, for speed."""
-    chunk: list[Target] = []
-    for target in items:
-        if target.path == STDIN:
-            if chunk:
-                yield len(results) - len(chunk), chunk
-                chunk = []
-            results.append(paused_collector(work, target))
-            continue
-        results.append(None)
-        chunk.append(target)
-        if len(chunk) >= min(MAX_CHUNK, len(results) // (processes * 8)):
-            yield len(results) - len(chunk), chunk
-            chunk = []
-    if chunk:
-        yield len(results) - len(chunk), chunk
-
-
-def _receive(
-    conn: Connection, results: list[FileReport | None], sent: dict[int, list[Target]]
-) -> Connection:
-    try:
-        start, reports, failure = conn.recv()
-    except EOFError:
-        raise WorkerFailed("a worker process died unexpectedly") from None
-    if failure:
-        raise WorkerFailed(f"a worker process failed:\n{failure}")
-    targets = sent.pop(start)
-    results[start : start + len(reports)] = [
-        FileReport(t.path, []) if r is None else r for t, r in zip(targets, reports, strict=True)
-    ]
-    return conn
+    def _receive(self, conn: Connection) -> None:
+        try:
+            places, reports, failure = conn.recv()
+        except EOFError:
+            raise WorkerFailed("a worker process died unexpectedly") from None
+        if failure:
+            raise WorkerFailed(f"a worker process failed:\n{failure}")
+        for place, report in zip(places, reports, strict=True):
+            self.results[place] = (
+                FileReport(self.targets[place].path, []) if report is None else report
+            )
 
 
 def _serve(conn: Connection, work: Work) -> None:
@@ -162,13 +174,13 @@ def _serve(conn: Connection, work: Work) -> None:
             return
         if chunk is None:
             return
-        start, targets = chunk
+        places, targets = chunk
         try:
             reports = [paused_collector(work, t) for t in targets]
             # most files hold nothing: None is cheaper to send than their empty report
-            conn.send((start, [None if r == FileReport(r.path, []) else r for r in reports], ""))
+            conn.send((places, [None if r == FileReport(r.path, []) else r for r in reports], ""))
         except Exception:
-            conn.send((start, [], traceback.format_exc()))
+            conn.send((places, [], traceback.format_exc()))
             return
 
 
