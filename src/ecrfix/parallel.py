@@ -25,8 +25,8 @@ Chunk = tuple[list[int], list[Target]]  # places in the results, files
 # gets at least this many files.
 MIN_FILES_PER_PROCESS = 32
 LOOKAHEAD = 2048  # files walked ahead of the workers...
-WALK_STEP = 32  # ...a few at a time, so that the first chunks leave early
-MIN_CHUNK, MAX_CHUNK = 32, 64  # files per message to a worker, while the walk goes on
+WALK_STEP = 32  # ...a few more at a time between two looks at the workers
+MAX_CHUNK = 64  # files per message to a worker
 CHUNK_SHARE = 16  # a chunk is at most 1/(this * workers) of the files not handed out
 IN_FLIGHT = 2  # chunks queued per worker, so that none waits for its next one
 
@@ -115,14 +115,12 @@ class _Dispatcher:
         from multiprocessing.connection import wait
 
         share = CHUNK_SHARE * len(queued)
+        self._walk_ahead(LOOKAHEAD)  # a few milliseconds; then chunks fit the size of the walk
         while True:
-            self._walk_ahead()
+            self._walk_ahead(WALK_STEP)
             for conn, count in queued.items():
                 if count < IN_FLIGHT and self.pending:
-                    size = len(self.pending) // share
-                    if self.items is not None and len(self.targets) > LOOKAHEAD:
-                        size = max(size, MIN_CHUNK)  # many more to come: no need to split finely
-                    size = max(1, min(MAX_CHUNK, size, len(self.pending)))
+                    size = max(1, min(MAX_CHUNK, len(self.pending) // share))
                     places = [self.pending.popleft() for _ in range(size)]
                     conn.send((places, [self.targets[i] for i in places]))
                     queued[conn] += 1
@@ -136,8 +134,8 @@ class _Dispatcher:
                 self._receive(conn)
                 queued[conn] -= 1
 
-    def _walk_ahead(self) -> None:
-        for _ in range(min(WALK_STEP, LOOKAHEAD - len(self.pending))):
+    def _walk_ahead(self, step: int) -> None:
+        for _ in range(min(step, LOOKAHEAD - len(self.pending))):
             if self.items is None:
                 return
             target = next(self.items, None)
