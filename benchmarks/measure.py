@@ -21,6 +21,7 @@ class Command:
     ok_codes: tuple[int, ...] = (0,)
     times: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
+    last_stdout: str = ""
     last_stderr: str = ""
 
     @property
@@ -41,13 +42,15 @@ def run_once(command: Command, log: Path) -> None:
     ru_maxrss covers the child and the workers it waited for: the largest of them)."""
     if command.prepare is not None:
         command.prepare()
-    with open(log, "wb") as err:
+    out_log, err_log = log.with_suffix(".out"), log.with_suffix(".err")
+    with open(out_log, "wb") as out, open(err_log, "wb") as err:
         start = time.perf_counter()
-        child = subprocess.Popen(command.argv, stdout=subprocess.DEVNULL, stderr=err)
+        child = subprocess.Popen(command.argv, stdout=out, stderr=err)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    command.last_stderr = log.read_text(errors="replace")
+    command.last_stdout = out_log.read_text(errors="replace")
+    command.last_stderr = err_log.read_text(errors="replace")
     if child.returncode not in command.ok_codes or "Traceback" in command.last_stderr:
         tail = "\n".join(command.last_stderr.splitlines()[-5:])
         raise CommandFailed(f"{command.name}: exit {child.returncode}: {command.argv}\n{tail}")
@@ -55,15 +58,48 @@ def run_once(command: Command, log: Path) -> None:
     command.rss_kb.append(int(usage.ru_maxrss))  # kilobytes on Linux
 
 
-def alternate(commands: Sequence[Command], runs: int, log: Path) -> None:
-    """A B C A B C ...: the machine's slow moments fall on every command alike."""
+def alternate(
+    commands: Sequence[Command], runs: int, log: Path, quiet: Callable[[], bool] | None = None
+) -> int:
+    """A B C A B C ...: the machine's slow moments fall on every command alike. Each run
+    waits for a quiet machine first (the machine may be shared); returns how many runs
+    did not get one."""
     for command in commands:  # one untimed warm-up each: page cache, .pyc files
         run_once(command, log)
         command.times.clear()
         command.rss_kb.clear()
+    busy = 0
     for _ in range(runs):
         for command in commands:
+            busy += not (quiet or wait_for_quiet)()
             run_once(command, log)
+    return busy
+
+
+def cpu_busy(seconds: float = 0.5) -> float:
+    """The share of all CPUs busy over `seconds`, from /proc/stat (0.0 where unknown)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle and iowait
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_for_quiet(limit: float = 60, busy: float = 0.15) -> bool:
+    """Wait until other processes leave the CPUs alone (at most `limit` seconds)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if cpu_busy() < busy:
+            return True
+    return False
 
 
 def machine() -> list[str]:

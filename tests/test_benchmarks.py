@@ -27,8 +27,8 @@ def bench(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, ModuleType]]:
     import table
 
     yield {"generate": generate, "measure": measure, "table": table}
-    for name in ("generate", "measure", "table"):
-        sys.modules.pop(name, None)
+    for script in BENCHMARKS.glob("*.py"):  # they are scripts: forget them as modules
+        sys.modules.pop(script.stem, None)
 
 
 def _script(name: str, *args: str) -> str:
@@ -97,8 +97,10 @@ def test_runs_are_timed_and_failures_stop_the_benchmark(
 ) -> None:
     measure = bench["measure"]
     ok = measure.Command("ok", [sys.executable, "-c", "print('x')"])
-    measure.alternate([ok], 2, tmp_path / "log")
+    assert measure.alternate([ok], 2, tmp_path / "log", quiet=lambda: False) == 2
     assert len(ok.times) == 2 and min(ok.times) > 0 and ok.peak_rss_mb > 1
+    assert ok.last_stdout == "x\n"
+    assert 0 <= measure.cpu_busy(0.05) <= 1
     bad = measure.Command("bad", [sys.executable, "-c", "raise SystemExit(3)"])
     with pytest.raises(measure.CommandFailed, match="bad: exit 3"):
         measure.run_once(bad, tmp_path / "log")
