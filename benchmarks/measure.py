@@ -58,9 +58,7 @@ def run_once(command: Command, log: Path) -> None:
     command.rss_kb.append(int(usage.ru_maxrss))  # kilobytes on Linux
 
 
-def alternate(
-    commands: Sequence[Command], runs: int, log: Path, quiet: Callable[[], bool] | None = None
-) -> int:
+def alternate(commands: Sequence[Command], runs: int, log: Path, quiet: Callable[[], bool]) -> int:
     """A B C A B C ...: the machine's slow moments fall on every command alike. Each run
     waits for a quiet machine first (the machine may be shared); returns how many runs
     did not get one."""
@@ -71,7 +69,7 @@ def alternate(
     busy = 0
     for _ in range(runs):
         for command in commands:
-            busy += not (quiet or wait_for_quiet)()
+            busy += not quiet()
             run_once(command, log)
     return busy
 
@@ -93,13 +91,21 @@ def cpu_busy(seconds: float = 0.5) -> float:
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
-def wait_for_quiet(limit: float = 60, busy: float = 0.15) -> bool:
-    """Wait until other processes leave the CPUs alone (at most `limit` seconds)."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if cpu_busy() < busy:
-            return True
-    return False
+class QuietWait:
+    """Waits until other processes leave the CPUs alone: at most `limit` seconds each time
+    and `budget` seconds in all, so that a busy machine only makes the numbers noisier."""
+
+    def __init__(self, limit: float = 30, budget: float = 300, busy: float = 0.15) -> None:
+        self.limit, self.budget, self.busy = limit, budget, busy
+
+    def __call__(self) -> bool:
+        start = time.monotonic()
+        deadline = start + min(self.limit, self.budget)
+        quiet = False
+        while not quiet and time.monotonic() < deadline:
+            quiet = cpu_busy() < self.busy
+        self.budget -= time.monotonic() - start
+        return quiet
 
 
 def machine() -> list[str]:

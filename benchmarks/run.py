@@ -59,8 +59,9 @@ def report(bench: Bench, load_before: str) -> str:
             " largest of the runs, from wait4 (with worker processes: the largest process)."
             " Ratios are ecrfix / reference (target: at most) or, marked `faster`,"
             " reference / ecrfix (target: at least). `--write` runs on a fresh copy each"
-            " time, made outside the timed region. Each run waits (up to a minute) until"
-            " other processes leave the CPUs idle: this machine is shared.",
+            " time, made outside the timed region. This machine is shared: each run first"
+            " waits (30 s at most, 5 minutes in all) until other processes leave the CPUs"
+            " idle.",
             "",
             "## Machine",
             "",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generate
-from measure import Command, alternate
+from measure import Command, QuietWait, alternate
 from table import Row
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +34,7 @@ class Bench:
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     busy_runs: int = 0  # runs that started while other processes kept the CPUs busy
+    quiet: QuietWait = field(default_factory=QuietWait)
 
     def command(
         self, name: str, argv: list[str], codes: tuple[int, ...] = (0,), fresh: Path | None = None
@@ -47,7 +48,7 @@ class Bench:
 
     def measure(self, label: str, commands: list[Command]) -> None:
         print(f"{label}: {' / '.join(c.name for c in commands)} x{self.runs}", file=sys.stderr)
-        self.busy_runs += alternate(commands, self.runs, self.work / "log")
+        self.busy_runs += alternate(commands, self.runs, self.work / "log", self.quiet)
 
 
 def ecrfix_command() -> list[str]:

@@ -101,6 +101,9 @@ def test_runs_are_timed_and_failures_stop_the_benchmark(
     assert len(ok.times) == 2 and min(ok.times) > 0 and ok.peak_rss_mb > 1
     assert ok.last_stdout == "x\n"
     assert 0 <= measure.cpu_busy(0.05) <= 1
+    wait = measure.QuietWait(limit=5, budget=0.01)
+    wait()  # looks once, then the budget is spent: a busy machine cannot stall the benchmark
+    assert wait.budget < 0 and wait() is False
     bad = measure.Command("bad", [sys.executable, "-c", "raise SystemExit(3)"])
     with pytest.raises(measure.CommandFailed, match="bad: exit 3"):
         measure.run_once(bad, tmp_path / "log")
