@@ -1,6 +1,6 @@
 """ecrfix side by side with checkov, with the floor, at scale, and at start-up.
 
-    .venv/bin/python benchmarks/run.py            # about 5 minutes on 2 cores
+    .venv/bin/python benchmarks/run.py            # 5-15 minutes on 2 cores
     .venv/bin/python benchmarks/run.py --quick    # 3 runs per command, for a first look
     .venv/bin/python benchmarks/run.py --only scale huge
 
