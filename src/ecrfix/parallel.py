@@ -21,7 +21,7 @@ Work = Callable[[Target], FileReport]
 Chunk = tuple[list[int], list[Target]]  # places in the results, files
 
 # Starting a worker and shipping files to it costs a few milliseconds; a file that cannot
-# hold an ECR resource costs tens of microseconds. Workers start only when each process
+# hold an ECR resource costs tens of microseconds. Workers start only when each worker
 # gets at least this many files.
 MIN_FILES_PER_PROCESS = 32
 LOOKAHEAD = 2048  # files walked ahead of the workers...
@@ -43,9 +43,9 @@ def default_jobs() -> int:
 
 
 def process_all(targets: Iterable[Target], work: Work, jobs: int | None = None) -> list[FileReport]:
-    """`work(target)` for every target, in the order of `targets`, on up to `jobs` processes
-    (default: one per CPU). `targets` may be a lazy walk: files are processed while it goes
-    on. Standard input is always read by this process."""
+    """`work(target)` for every target, in the order of `targets`, by up to `jobs` worker
+    processes (default: one per CPU) while this process walks and hands out the files:
+    `targets` may be a lazy walk. Standard input is always read by this process."""
     items = iter(targets)
     jobs = jobs or default_jobs()
     head = list(itertools.islice(items, jobs * MIN_FILES_PER_PROCESS)) if jobs > 1 else []
