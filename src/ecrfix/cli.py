@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import sys
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
 
 from ecrfix import __version__
+from ecrfix.argv import quick_options
 from ecrfix.config import ConfigError, load_config
 from ecrfix.diff import quote_path, unified_diff
 from ecrfix.files import parse_size
 from ecrfix.formats import Format, default_format
 from ecrfix.interrupt import EXIT_INTERRUPTED, Interruption
 from ecrfix.model import DEFAULT_MAX_FILE_SIZE, SUPPRESSED, UNFIXABLE, Settings
+from ecrfix.parallel import process_all
 from ecrfix.report import (
     all_errors,
     exit_code,
@@ -21,7 +26,7 @@ from ecrfix.report import (
     sorted_findings,
     summary,
 )
-from ecrfix.run import STDIN, FileError, FileReport, Mode, Target, collect, process
+from ecrfix.run import STDIN, FileError, FileReport, Mode, Target, iter_targets, process
 from ecrfix.terminal import Color, paint_diff, paint_finding, tracked, wants_colour, wants_progress
 
 app = typer.Typer(add_completion=True, rich_markup_mode=None)
@@ -82,6 +87,10 @@ def ecrfix(
             help="Do not read larger files (bytes, or with K, M, G; 0 for no limit).",
         ),
     ] = f"{DEFAULT_MAX_FILE_SIZE // 1024 // 1024}M",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes to use [default: one per CPU]."),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -137,21 +146,31 @@ def ecrfix(
         options = PrOptions(dry_run, branch, base, remote, repo, tuple(label or ()), author)
         raise typer.Exit(run_pr(paths or ["."], settings, options, config=config))
     fmt = output_format or default_format(os.environ)
-    with Interruption() as interruption:
-        targets, walk_errors = collect(paths or ["."], config.selection())
-        progress = wants_progress(len(targets), fmt.is_document, sys.stderr, os.environ)
-        reports = interruption.run(
-            lambda t: _process(t, settings, mode, stdin_filename),
-            tracked(targets, progress, sys.stderr),
+    walk_errors: list[FileError] = []
+    # walked while files are processed; counted, to say how far an interrupted run got
+    walked = itertools.count()
+    walk = (
+        t
+        for t, _ in zip(
+            iter_targets(paths or ["."], walk_errors, config.selection()), walked, strict=False
         )
+    )
+    targets: Iterable[Target] = walk
+    if wants_progress(sys.maxsize, fmt.is_document, sys.stderr, os.environ):
+        found = list(walk)
+        progress = wants_progress(len(found), False, sys.stderr, os.environ)
+        targets = tracked(found, progress, sys.stderr)
+    work = functools.partial(_process, settings=settings, mode=mode, stdin_name=stdin_filename)
+    with Interruption() as interruption:
+        reports = process_all(targets, work, jobs, interruption)
         errors = all_errors(reports, walk_errors)
-        # after an interruption there are fewer reports than targets
-        stdin = next((r for t, r in zip(targets, reports, strict=False) if t.path == STDIN), None)
-        stdin_written = stdin if mode is Mode.WRITE else None
+        stdin = next((r for r in reports if r.path == stdin_filename), None)
+        stdin_written = stdin if mode is Mode.WRITE and STDIN in (paths or []) else None
         _emit(reports, errors, mode, fmt, color, stdin_written, show_suppressed)
-    if len(reports) < len(targets):
+    if interruption.requested:
+        total = next(walked) + sum(1 for _ in walk)
         sys.stderr.write(
-            f"ecrfix: interrupted: stopped after {len(reports)} of {len(targets)} files; "
+            f"ecrfix: interrupted: stopped after {len(reports)} of {total} files; "
             "the others were not read\n"
         )
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -218,8 +237,16 @@ def _emit(
 
 
 def main(argv: list[str] | None = None) -> int:
+    quick = quick_options(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, prog_name="ecrfix")
+        if quick is None:
+            app(args=argv, prog_name="ecrfix")
+        else:
+            ecrfix(**quick)
+    except typer.Exit as exc:  # raised by the command itself when typer is bypassed
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)

@@ -45,8 +45,14 @@ def snapshot(data: bytes, st: os.stat_result) -> Snapshot:
 
 
 def read_file(path: str, max_size: int = 0) -> tuple[bytes, Snapshot]:
-    """The bytes of a regular file and what it was when read; a `max_size` (0: none) is
-    checked before reading, and again while reading in case the file grows."""
+    """The bytes of a regular file and what it was when read (see `read_bytes`)."""
+    data, st = read_bytes(path, max_size)
+    return data, snapshot(data, st)
+
+
+def read_bytes(path: str, max_size: int = 0) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its status; a `max_size` (0: none) is checked
+    before reading, and again while reading in case the file grows."""
     # O_NONBLOCK: opening a FIFO named like a template must not hang the run
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with os.fdopen(fd, "rb") as handle:
@@ -58,7 +64,7 @@ def read_file(path: str, max_size: int = 0) -> tuple[bytes, Snapshot]:
         data = handle.read(max_size + 1) if max_size else handle.read()
         if max_size and len(data) > max_size:
             raise TooLarge(len(data), max_size)
-    return data, snapshot(data, st)
+    return data, st
 
 
 def parse_size(text: str) -> int:

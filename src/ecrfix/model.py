@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from enum import Enum
 from typing import NamedTuple
 
 from ecrfix.edits import Edit
@@ -20,7 +21,12 @@ SUPPRESSED = "suppressed"
 # CloudFormation takes templates of up to 1 MB; past ten times that a file is not read.
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
-DELETE = object()  # a Change value: the key at that path is removed
+
+class _Delete(Enum):
+    DELETE = "delete"  # an enum member stays itself when a report crosses processes
+
+
+DELETE = _Delete.DELETE  # a Change value: the key at that path is removed
 
 PathItem = str | int
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from ecrfix import QUERY_ID, __version__
@@ -114,4 +113,6 @@ def render_json(reports: Sequence[FileReport], errors: Sequence[FileError]) -> s
         "errors": [{"file": e.path, "line": e.line, "message": e.message} for e in errors],
         "summary": counts(reports),
     }
+    import json  # only --format json needs it
+
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import Enum
+from pathlib import Path
 from typing import NamedTuple
 
 from ecrfix.atomic import atomic_write
@@ -15,7 +16,8 @@ from ecrfix.files import (
     WalkError,
     is_prose_name,
     is_template_name,
-    read_file,
+    read_bytes,
+    snapshot,
     walk,
 )
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
@@ -66,33 +68,58 @@ def collect(
     paths: Iterable[str], select: Selection = TEMPLATES
 ) -> tuple[list[Target], list[FileError]]:
     """Files to process, each once, in a stable order; missing paths are errors."""
-    targets: list[Target] = []
     errors: list[FileError] = []
+    return list(iter_targets(paths, errors, select)), errors
+
+
+def iter_targets(
+    paths: Iterable[str], errors: list[FileError], select: Selection = TEMPLATES
+) -> Iterator[Target]:
+    """The files of `collect` one at a time, as the folders are walked, so that processing
+    can start meanwhile; missing paths are added to `errors`."""
     seen: set[str] = set()
 
-    def add(path: str, named: bool) -> None:
-        key = path if path == STDIN else os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
-            targets.append(Target(path, named))
+    def new(key: str) -> bool:
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
 
     for path in paths:
         if path == STDIN:
-            add(path, True)
+            if new(path):
+                yield Target(path, True)
         elif os.path.isdir(path):
             walk_errors: list[WalkError] = []
+            top, real_top = str(Path(path)), os.path.realpath(path)
             for found in walk(path, walk_errors, select):
-                add(_display(found), False)
-            for e in walk_errors:  # a skipped file gets a note, not an error
-                if e.skipped:
-                    targets.append(Target(_display(e.path), False, e.message))
-                else:
+                if new(_walked_key(found, top, real_top)):
+                    yield Target(_display(found), False)
+            for e in walk_errors:  # a skipped file gets a note, once, not an error
+                if not e.skipped:
                     errors.append(FileError(_display(e.path), e.message))
+                elif os.path.realpath(e.path) not in seen and new(_link_key(e.path)):
+                    yield Target(_display(e.path), False, e.message)
         elif os.path.lexists(path):
-            add(_display(path), True)
+            if new(os.path.realpath(path)):
+                yield Target(_display(path), True)
         else:
             errors.append(FileError(path, "no such file or folder"))
-    return targets, errors
+
+
+def _link_key(path: str) -> str:
+    """A symbolic link itself, whatever name its folder was walked by."""
+    return "link:" + os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+
+
+def _walked_key(found: str, top: str, real_top: str) -> str:
+    """os.path.realpath(found), cheaply: a walk enters no symlinked folder."""
+    if os.path.islink(found):
+        return os.path.realpath(found)
+    prefix = top.rstrip(os.sep) + os.sep
+    # below `.` the walk names paths `./a.yaml` at the top, `sub/b.json` further down
+    relative = found[len(prefix) :] if found.startswith(prefix) else found
+    return os.path.join(real_top, relative)
 
 
 def _display(path: str) -> str:
@@ -121,9 +148,9 @@ def process(
         return FileReport(path, [], note=target.skipped)
     try:
         if data is None:
-            data, snap = read_file(path, settings.max_file_size)
+            data, st = read_bytes(path, settings.max_file_size)
         else:
-            snap = None
+            st = None
             if settings.max_file_size and len(data) > settings.max_file_size:
                 raise TooLarge(len(data), settings.max_file_size)
     except TooLarge as exc:
@@ -136,6 +163,8 @@ def process(
         return FileReport(path, [], note="empty or only comments: not a CloudFormation template")
     if not may_hold_ecr(data):
         return _unparsed(target, data)
+    # hashed only when it may be written
+    snap = snapshot(data, st) if st is not None and mode is Mode.WRITE else None
     try:
         source = decode(data)
         outcome = analyze(source, settings, fix=mode is not Mode.CHECK)
