@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterable
 from types import FrameType, TracebackType
-from typing import TypeVar
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl-C
 
@@ -42,15 +37,3 @@ class Interruption:
     ) -> None:
         if self._installed:
             signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
-
-    def run(self, work: Callable[[T], R], items: Iterable[T]) -> list[R]:
-        """`work` on each item in turn until done or interrupted; the results so far."""
-        results: list[R] = []
-        try:
-            for item in items:
-                if self.requested:
-                    break
-                results.append(work(item))
-        except KeyboardInterrupt:  # the second Ctrl-C, or no handler could be installed
-            self.requested = True
-        return results
