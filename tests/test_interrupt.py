@@ -110,7 +110,8 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
             _wait_until_fixed(child, order[position], tree[order[position]][0])
             time.sleep(rng.uniform(0, 0.005))
         child.send_signal(signal.SIGKILL)
-        child.communicate()
+        # returns once the workers, which share its output, have seen it die and exited
+        child.communicate(timeout=120)
         assert child.returncode == -signal.SIGKILL
         progress.append(_state(tmp_path, tree))
     done = _start(tmp_path)

@@ -114,7 +114,11 @@ class _Dispatcher:
             context = _context()
             for _ in range(workers):
                 mine, theirs = context.Pipe()
-                worker = context.Process(target=_serve, args=(theirs, self.work), daemon=True)
+                # a forked worker inherits this process's ends of every pipe made so far
+                others = [mine] + [conn for _, conn in started]
+                worker = context.Process(
+                    target=_serve, args=(theirs, self.work, others), daemon=True
+                )
                 worker.start()
                 theirs.close()
                 started.append((worker, mine))
@@ -187,9 +191,13 @@ class _Dispatcher:
             )
 
 
-def _serve(conn: Connection, work: Work) -> None:
+def _serve(conn: Connection, work: Work, parent_ends: list[Connection]) -> None:
     # Ctrl-C is the parent's to handle (it stops the workers); workers would only add noise
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Holding the parent's ends open would keep every worker waiting for work forever once
+    # the parent is gone (killed): with them closed, the parent's death is an EOF here.
+    for end in parent_ends:
+        end.close()
     while True:
         try:
             chunk: Chunk | None = conn.recv()
