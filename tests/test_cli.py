@@ -233,3 +233,21 @@ def test_check_reports_unfixable_when_the_fix_would_reach_another_resource(
     assert code == 1
     assert out.endswith("[unfixable]\n") and "would also change" in out
     assert run(["--write", "t.yaml"], capsys)[1] == out
+
+
+def test_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
+    import subprocess
+
+    for i in range(400):  # more diff than a pipe holds, so that writing meets the closed end
+        (tmp_path / f"t{i}.yaml").write_text(MUTABLE)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ecrfix", "--diff", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.read(10)
+    child.stdout.close()  # as `| head -c 10` does
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert "Traceback" not in err
