@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -41,6 +40,8 @@ class Snapshot(NamedTuple):
 
 
 def snapshot(data: bytes, st: os.stat_result) -> Snapshot:
+    import hashlib  # only a run that may write hashes what it read
+
     return Snapshot(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 

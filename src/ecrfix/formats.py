@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from enum import Enum
 
-from ecrfix.render_github import render_github
-from ecrfix.render_sarif import render_sarif
-from ecrfix.report import render_json
 from ecrfix.run import FileError, FileReport
 
 
@@ -23,6 +20,11 @@ class Format(str, Enum):
         return self in (Format.json, Format.sarif)
 
     def render(self, reports: Sequence[FileReport], errors: Sequence[FileError]) -> str:
+        # each renderer is imported when asked for: a plain text run loads none of them
+        from ecrfix.render_github import render_github
+        from ecrfix.render_sarif import render_sarif
+        from ecrfix.report import render_json
+
         if self is Format.json:
             return render_json(reports, errors)
         if self is Format.sarif:
