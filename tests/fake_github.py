@@ -15,11 +15,13 @@ import json
 import subprocess
 import threading
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
+
+from .local_server import LocalServer
 
 DOCS = "https://docs.github.com/rest"
 
@@ -46,7 +48,7 @@ class Answer(NamedTuple):
     headers: Mapping[str, str] = MappingProxyType({})
 
 
-class FakeGitHub:
+class FakeGitHub(LocalServer):
     def __init__(self, token: str, repo: str, origin: Path, root: str = "") -> None:
         self.token, self.repo, self.origin = token, repo, origin
         self.root = root  # the API's path on the server: "/api/v3" on GitHub Enterprise
@@ -54,24 +56,11 @@ class FakeGitHub:
         self.requests: list[Request] = []
         self._scripted: list[Scripted] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self.serve(_handler(self))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> FakeGitHub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return self.address
 
     def script(self, method: str, path_end: str, status: int, body: Any, **headers: str) -> None:
         """Answer the next `method` request whose path ends with `path_end` with this."""

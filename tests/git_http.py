@@ -7,13 +7,14 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .local_server import LocalServer
 
-class GitHttpServer:
+
+class GitHttpServer(LocalServer):
     def __init__(self, root: Path, password: str) -> None:
         self.root, self.password = root, password
         self.logins: list[tuple[str, str] | None] = []  # None: a request without credentials
@@ -21,23 +22,10 @@ class GitHttpServer:
             ["git", "--exec-path"], capture_output=True, text=True, check=True
         ).stdout.strip()
         self.backend = os.path.join(backend, "git-http-backend")
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self.serve(_handler(self))
 
     def url(self, path: str) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/{path}"
-
-    def __enter__(self) -> GitHttpServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return f"{self.address}/{path}"
 
 
 def _login(header: str | None) -> tuple[str, str] | None:
