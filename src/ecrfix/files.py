@@ -4,7 +4,10 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # Prose that quotes templates: a named one that does not parse is no template, not an error.
@@ -89,10 +92,10 @@ def is_prose_name(name: str) -> bool:
     return name.lower().endswith(PROSE_SUFFIXES)
 
 
-def _ignore_spec(folder: Path) -> object | None:
-    gitignore = folder / ".gitignore"
+def _ignore_spec(gitignore: str) -> GitIgnoreSpec | None:
     try:
-        lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(gitignore, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return None
     import pathspec
@@ -100,12 +103,15 @@ def _ignore_spec(folder: Path) -> object | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored(specs: list[tuple[Path, object]], path: Path, is_dir: bool) -> bool:
-    for base, spec in specs:
-        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-        if spec.match_file(rel):  # type: ignore[attr-defined]
-            return True
-    return False
+# Each .gitignore in force, with the path of the folder walked relative to the .gitignore's
+# own folder ("" in that folder, "sub/" below it): matching builds a relative path from
+# names alone, where pathlib would parse every walked path again (a third of the walk).
+Specs = list[tuple[str, "GitIgnoreSpec"]]
+
+
+def _ignored(specs: Specs, name: str, is_dir: bool) -> bool:
+    suffix = "/" if is_dir else ""
+    return any(spec.match_file(prefix + name + suffix) for prefix, spec in specs)
 
 
 class Selection(NamedTuple):
@@ -123,45 +129,54 @@ def walk(root: str, errors: list[WalkError], select: Selection = TEMPLATES) -> I
     `.gitignore` files ignore. The walk never leaves the tree and never loops: symlinked
     folders are not entered, and a symlinked file is taken only when its target lies in
     the tree (else it is reported as skipped)."""
+    return (path for path, _ in walk_files(root, errors, select))
+
+
+def walk_files(
+    root: str, errors: list[WalkError], select: Selection = TEMPLATES
+) -> Iterator[tuple[str, bool]]:
+    """The files of `walk`, each with whether it is a symbolic link (these come last)."""
     inside = os.path.realpath(root)
     links: list[str] = []  # taken last, so that a file found under its own name keeps it
-    levels = [_level(Path(root), [], errors)]
+    levels = [_level(str(Path(root)), [], errors)]
     while levels:
         entry, specs = next(levels[-1], (None, []))
         if entry is None:
             levels.pop()
             continue
-        path = Path(entry.path)
         try:
             if entry.is_dir(follow_symlinks=False):
                 if (
                     entry.name not in SKIPPED_DIRS
-                    and not _ignored(specs, path, True)
+                    and not _ignored(specs, entry.name, True)
                     and not select.skip_folder(entry.path)
                 ):
-                    levels.append(_level(path, specs, errors))
-            elif select.file(entry.path) and not _ignored(specs, path, False):
+                    below = [(prefix + entry.name + "/", spec) for prefix, spec in specs]
+                    levels.append(_level(entry.path, below, errors))
+            elif select.file(entry.path) and not _ignored(specs, entry.name, False):
                 if entry.is_symlink():
                     links.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
-                    yield entry.path
+                    yield entry.path, False
         except OSError as exc:
             errors.append(WalkError(entry.path, f"cannot read: {exc.strerror or exc}"))
-    yield from (path for path in links if _linked_file(path, inside, errors))
+    yield from ((path, True) for path in links if _linked_file(path, inside, errors))
 
 
 def _level(
-    folder: Path, specs: list[tuple[Path, object]], errors: list[WalkError]
-) -> Iterator[tuple[os.DirEntry[str], list[tuple[Path, object]]]]:
-    spec = _ignore_spec(folder)
-    if spec is not None:
-        specs = [*specs, (folder, spec)]
+    folder: str, specs: Specs, errors: list[WalkError]
+) -> Iterator[tuple[os.DirEntry[str], Specs]]:
     try:
         with os.scandir(folder) as it:
             found = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        errors.append(WalkError(str(folder), f"cannot list folder: {exc.strerror or exc}"))
+        errors.append(WalkError(folder, f"cannot list folder: {exc.strerror or exc}"))
         return
+    # most folders have no .gitignore: looked for among the names listed, not opened
+    if any(entry.name == ".gitignore" for entry in found):
+        spec = _ignore_spec(os.path.join(folder, ".gitignore"))
+        if spec is not None:
+            specs = [*specs, ("", spec)]
     for entry in found:
         yield entry, specs
 

@@ -18,7 +18,7 @@ from ecrfix.files import (
     is_template_name,
     read_bytes,
     snapshot,
-    walk,
+    walk_files,
 )
 from ecrfix.model import FIXABLE, FIXED, Finding, Settings
 from ecrfix.source import decode, is_blank, may_hold_ecr
@@ -92,8 +92,8 @@ def iter_targets(
         elif os.path.isdir(path):
             walk_errors: list[WalkError] = []
             top, real_top = str(Path(path)), os.path.realpath(path)
-            for found in walk(path, walk_errors, select):
-                if new(_walked_key(found, top, real_top)):
+            for found, is_link in walk_files(path, walk_errors, select):
+                if new(_walked_key(found, is_link, top, real_top)):
                     yield Target(_display(found), False)
             for e in walk_errors:  # a skipped file gets a note, once, not an error
                 if not e.skipped:
@@ -112,9 +112,9 @@ def _link_key(path: str) -> str:
     return "link:" + os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
 
 
-def _walked_key(found: str, top: str, real_top: str) -> str:
+def _walked_key(found: str, is_link: bool, top: str, real_top: str) -> str:
     """os.path.realpath(found), cheaply: a walk enters no symlinked folder."""
-    if os.path.islink(found):
+    if is_link:
         return os.path.realpath(found)
     prefix = top.rstrip(os.sep) + os.sep
     # below `.` the walk names paths `./a.yaml` at the top, `sub/b.json` further down
