@@ -226,6 +226,8 @@ def _emit(
                 (paint_finding(text, path, finding.status) if colour_findings else text) + "\n"
             )
     for report in sorted(reports, key=lambda r: r.path):
+        if not (report.note or report.warnings):
+            continue
         shown = quote_path(report.path)
         if report.note:
             err.write(f"{shown}: note: {report.note}\n")

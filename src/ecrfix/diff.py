@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
 def quote_path(path: str) -> str:
     """`path` as git shows it: in C-style quotes when it holds a control character (a
     newline in a file name would otherwise split a line of output), else unchanged."""
-    if not any(_is_control(c) for c in path):
+    if not _CONTROL.search(path):
         return path
     return '"' + "".join(_ESCAPES.get(c) or _escape_control(c) for c in path) + '"'
 
