@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 
 from ecrfix.files import Snapshot, read_file
 
@@ -43,6 +42,8 @@ def atomic_write(path: str, data: bytes, expected: Snapshot) -> None:
     if not os.access(target, os.W_OK):
         raise NotWritten("the file is read-only")
     sweep_stale_temporaries(folder)
+    import tempfile  # only a run that writes needs it (with `random`, 2 ms to import)
+
     try:
         fd, tmp = tempfile.mkstemp(
             prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=folder

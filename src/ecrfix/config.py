@@ -12,11 +12,6 @@ from typing import Any, NamedTuple
 from ecrfix.files import TEMPLATES, Selection
 from ecrfix.model import CREATION_TEMPLATE, REPOSITORY, Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 OWN_FILE = ".ecrfix.toml"
 PYPROJECT = "pyproject.toml"
 TEMPLATE_GLOBS = ("*.yaml", "*.yml", "*.json", "*.template")
@@ -118,6 +113,11 @@ def load_config(path: str | None = None) -> Config:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    # imported here: most runs find no configuration file, and the parser costs 2 ms
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
