@@ -57,6 +57,17 @@ def ecrfix_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ecrfix"]
 
 
+def compile_bytecode() -> None:
+    """Compile ecrfix's modules as `pip install` does. An editable install leaves that to
+    the first run, and with PYTHONDONTWRITEBYTECODE set every run would compile all of
+    ecrfix again (30 ms), while typer and ruamel.yaml, installed by pip, come compiled."""
+    code = (
+        "import compileall, ecrfix, sys;"
+        " sys.exit(not compileall.compile_dir(ecrfix.__path__[0], quiet=1))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def fresh_copy(source: Path, target: Path) -> None:
     if target.is_dir():
         shutil.rmtree(target)
