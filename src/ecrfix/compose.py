@@ -9,17 +9,37 @@ from ruamel.yaml.nodes import Node
 from ruamel.yaml.resolver import VersionedResolver
 
 from ecrfix.errors import TemplateError
-from ecrfix.limits import check_graph, check_text_depth
+from ecrfix.limits import MAX_DEPTH, TooDeep, check_graph, too_deep
 
 _TAB_PROBLEM = "found character '\\t' that cannot start any token"
 
 
 class _OnceResolver(VersionedResolver):
-    """ruamel's resolver, asking for the YAML version once per file.
+    """ruamel's resolver, asking for the YAML version once per file, and bounding depth.
 
     With the libyaml parser, ruamel finds the version (always the default: that parser
     keeps no version to read) through two caught AttributeErrors for every scalar: 40% of
-    the time of composing a YAML template."""
+    the time of composing a YAML template.
+
+    libyaml's composer calls `descend_resolver` before it composes each node and recurses
+    in C for each level: raising here stops it at MAX_DEPTH + 1 levels, far from a stack
+    overflow, and long before its parser's cost grows with the square of the depth."""
+
+    _ecrfix_depth = 0
+
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        self._ecrfix_depth += 1
+        # the node about to be composed is under MAX_DEPTH + 1 collections: its parent is
+        # the first one too deep (an empty collection at that depth is left to check_graph)
+        if self._ecrfix_depth > MAX_DEPTH + 1:
+            raise too_deep(int(parent.start_mark.line) + 1)
+        if self.yaml_path_resolvers:  # pragma: no cover - ecrfix adds none
+            super().descend_resolver(parent, index)
+
+    def ascend_resolver(self) -> None:
+        self._ecrfix_depth -= 1
+        if self.yaml_path_resolvers:  # pragma: no cover - ecrfix adds none
+            super().ascend_resolver()
 
     @property
     def processing_version(self) -> Any:
@@ -46,9 +66,10 @@ def compose_documents(body: str) -> list[Node]:
     comment): a file is refused only when both refuse it, with the pure one's message.
     Nesting and alias expansion are bounded (see limits.py).
     """
-    check_text_depth(body)
     try:
         documents = _compose(body, pure=False)
+    except TooDeep:
+        raise
     except TemplateError:
         documents = _compose_pure(body)
     check_graph(documents, has_aliases="*" in body)
@@ -95,6 +116,8 @@ def _parse(text: str, pure: bool) -> list[Node]:
 def _compose(body: str, pure: bool) -> list[Node]:
     try:
         return _parse(body, pure)
+    except TemplateError:
+        raise
     except MarkedYAMLError as exc:
         raise TemplateError(_describe(exc), _line_of(exc)) from None
     except YAMLError as exc:

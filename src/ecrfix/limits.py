@@ -1,18 +1,15 @@
 """Bounds on what a template may cost, so that hostile input gets an error, not a crash.
 
 libyaml's composer recurses in C once per nesting level and overflows the stack somewhere
-past 20,000 levels (a segmentation fault, not an exception), so text that could nest that
-deep is measured from its event stream, which libyaml produces without recursion, before
-it is composed. Each composed document is then measured, without recursion, for the depth
-and alias expansion that the recursive code after it (the verifier, deepdiff) would
-otherwise meet as a RecursionError or an endless expansion.
+past 20,000 levels (a segmentation fault, not an exception); its parser slows down with
+the square of the depth. The composer asks the resolver before it composes each node, so
+the resolver stops it past MAX_DEPTH levels (compose.py), before either can happen. Each
+composed document is then measured, without recursion, for the depth and alias expansion
+that the recursive code after it (the verifier, deepdiff) would otherwise meet as a
+RecursionError or an endless expansion.
 """
 
 from __future__ import annotations
-
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from ecrfix.errors import TemplateError
 from ecrfix.nodes import Node, ScalarNode, SequenceNode
@@ -21,39 +18,14 @@ from ecrfix.nodes import Node, ScalarNode, SequenceNode
 MAX_DEPTH = 200
 # A document whose aliases expand past this many nodes is an alias bomb ("billion laughs").
 MAX_EXPANDED_NODES = 2_000_000
-# Far below the depth at which libyaml's composer overflows an 8 MB stack.
-_COMPOSER_SAFE_DEPTH = 5_000
 
 
-def too_deep(line: int | None) -> TemplateError:
-    return TemplateError(f"nesting is deeper than {MAX_DEPTH} levels", line)
+class TooDeep(TemplateError):
+    """Nesting past MAX_DEPTH: final, not a reason to try the other composer."""
 
 
-def nesting_bound(body: str) -> int:
-    """An upper bound on how deep `body` can nest: a nested block collection starts at a
-    greater column (or, for a sequence under a key, at the same one), a flow one needs a
-    bracket."""
-    longest = max(map(len, body.split("\n")))
-    return 2 * (longest + 1) + body.count("[") + body.count("{") + 1
-
-
-def check_text_depth(body: str) -> None:
-    """Refuse text that nests deeper than MAX_DEPTH, when it could crash libyaml's composer."""
-    if nesting_bound(body) <= _COMPOSER_SAFE_DEPTH:
-        return
-    depth = 0
-    try:
-        for event in YAML(typ="safe", pure=False).parse(body):
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise too_deep(int(event.start_mark.line) + 1)
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except YAMLError:
-        # The composers report the error; the pure one, which libyaml's failure falls
-        # back to, recurses in Python and meets deep nesting as a RecursionError.
-        return
+def too_deep(line: int | None) -> TooDeep:
+    return TooDeep(f"nesting is deeper than {MAX_DEPTH} levels", line)
 
 
 def check_graph(documents: list[Node], has_aliases: bool = True) -> None:
@@ -85,7 +57,7 @@ def check_graph(documents: list[Node], has_aliases: bool = True) -> None:
         level = deeper
     if level:
         hint = " (or an alias refers to a collection that contains it)" if has_aliases else ""
-        raise TemplateError(too_deep(_line(level[0])).message + hint, _line(level[0]))
+        raise TooDeep(too_deep(_line(level[0])).message + hint, _line(level[0]))
 
 
 def _line(node: Node) -> int:
