@@ -238,3 +238,30 @@ def test_crlf_and_bom() -> None:
     fixed, seen = run(src)
     assert fixed == src
     assert [s.status for s in seen] == ["suppressed"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    (
+        "# KICS-SCAN ignore\n",
+        "# \u212aics-scan ignore\n",  # KELVIN SIGN: lowercases to an ASCII k
+        "# k\u0131cs-scan ignore\n",  # dotless i: re's IGNORECASE takes it for i, lower() does not
+        "# kics-\u017fcan ignore\n",  # long s, likewise
+    ),
+)
+def test_directive_prefilter_finds_what_the_case_blind_regex_finds(head: str) -> None:
+    # the quick test for "names no directive" must never skip a comment the regex reads
+    from ecrfix.suppressions import _DIRECTIVE, _holds_directive
+
+    src = yaml(MUTABLE, head)
+    assert _holds_directive(src) is (_DIRECTIVE.search(src) is not None)
+    _, seen = run(src)
+    expected = "suppressed" if _DIRECTIVE.search(src) else "fixable"
+    assert [s.status for s in seen] == [expected]
+
+
+def test_directive_prefilter_passes_text_without_directives() -> None:
+    from ecrfix.suppressions import _holds_directive
+
+    assert not _holds_directive(yaml(MUTABLE, "# ecr fix later; checkov skips it\n"))
+    assert _holds_directive(yaml(MUTABLE, "# see ecrfix docs\n")) is False

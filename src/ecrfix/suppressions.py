@@ -17,10 +17,23 @@ from ecrfix.nodes import MappingNode, Node, ScalarNode, SequenceNode, entries, k
 
 CHECKOV_ID = "CKV_AWS_51"
 _DIRECTIVE = re.compile(r"kics-scan|checkov:skip|bridgecrew:skip|ecrfix\s*:", re.IGNORECASE)
+_DIRECTIVE_WORDS = ("kics-scan", "checkov:skip", "bridgecrew:skip", "ecrfix")
+# re's IGNORECASE equates these with ASCII letters (i, s); str.lower() leaves them be
+_FOLDED_APART = ("\u0131", "\u017f")
 _KICS = re.compile(r"#\s*kics-scan\b(.*)", re.IGNORECASE)
 _CHECKOV = re.compile(r"(?:checkov|bridgecrew):skip=\s*([A-Za-z_\d]+)(?::(.*))?")
 _ECRFIX = re.compile(r"#\s*ecrfix\s*:\s*ignore\b[\s:-]*(.*)")
 _BOOL = "tag:yaml.org,2002:bool"
+
+
+def _holds_directive(text: str) -> bool:
+    """`_DIRECTIVE.search(text)`, without running the case-blind regex over every
+    character of a file that names no directive (a tenth of a second for 4 MB)."""
+    if not any(letter in text for letter in _FOLDED_APART):
+        lowered = text.lower()
+        if not any(word in lowered for word in _DIRECTIVE_WORDS):
+            return False
+    return _DIRECTIVE.search(text) is not None
 
 
 class Suppressor:
@@ -32,7 +45,7 @@ class Suppressor:
         self.lines = self.body.split("\n")
         self.comments: dict[int, str] = {}  # 0-based line -> comment text, for directives
         self.file_reason = ""
-        if _DIRECTIVE.search(self.body):
+        if _holds_directive(self.body):
             self._scan_comments()
             self.file_reason = self._file_reason()
         self._ignored_lines: dict[int, str] | None = None
