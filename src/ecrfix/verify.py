@@ -34,17 +34,30 @@ class Loaded:
     def __init__(self) -> None:
         self.budget = MAX_EXPANDED_NODES
         self.duplicates: list[tuple[str, int]] = []
+        # a node's tag is text made anew at every read (a microsecond); the composer shares
+        # one tag object between the nodes of a kind, so its text is kept by identity
+        self.tag_texts: dict[int, str] = {}
+        self.tag_objects: list[object] = []  # alive while their ids are keys above
+
+    def tag_of(self, node: Node) -> str:
+        tag = node.ctag
+        text = self.tag_texts.get(id(tag))
+        if text is None:
+            text = self.tag_texts[id(tag)] = str(tag)
+            self.tag_objects.append(tag)
+        return text
 
     def load(self, node: Node) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise TemplateError("too many alias expansions (a YAML alias bomb?)")
+        tag = self.tag_of(node)
         if isinstance(node, ScalarNode):
-            if node.tag == STR:
+            if tag == STR:
                 return node.value
-            if node.tag == NULL:
+            if tag == NULL:
                 return None
-            return (node.tag, node.value)
+            return (tag, node.value)
         if isinstance(node, SequenceNode):
             value: Any = [self.load(item) for item in node.value]
         elif isinstance(node, MappingNode):
@@ -61,7 +74,7 @@ class Loaded:
                 value[key] = self.load(value_node)
         else:  # pragma: no cover - the composer makes no other node kinds
             raise TypeError(type(node))
-        return value if node.tag in _DEFAULT_TAGS else Tagged(str(node.tag), value)
+        return value if tag in _DEFAULT_TAGS else Tagged(tag, value)
 
 
 def apply_changes(documents: list[Any], changes: list[Change]) -> None:
