@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 from pathlib import Path
 
@@ -90,8 +91,25 @@ def test_quick_path_behaves_like_typer(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr(cli, "app", None)  # typer is not even called
+    monkeypatch.setitem(sys.modules, "ecrfix.app", None)  # typer's front is not even imported
     quick = _outcome(args, tmp_path / "quick", capsys)
     monkeypatch.undo()
     monkeypatch.setattr(cli, "quick_options", lambda args: None)
     assert _outcome(args, tmp_path / "typer", capsys) == quick
+
+
+def test_the_usual_command_lines_never_import_typer(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MUTABLE)
+    code = (
+        "import sys\n"
+        "from ecrfix.cli import main\n"
+        "status = main(['--check', '--jobs', '1', 'a.yaml'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click')))\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert done.stdout.startswith("a.yaml:5:")  # the finding, then the modules' list

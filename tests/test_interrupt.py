@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrfix import cli
+from ecrfix import command
 from ecrfix.cli import main
 
 from .conftest import GOLDEN
@@ -158,14 +158,14 @@ def test_ctrl_c_lets_the_file_in_progress_finish(
     text = "Resources:\n  R:\n    Type: AWS::ECR::Repository\n"
     for name in ("a.yaml", "b.yaml", "c.yaml"):
         Path(name).write_text(text)
-    real_process = cli.process
+    real_process = command.process
 
-    def process_with_ctrl_c_on_b(target: cli.Target, *args: object) -> cli.FileReport:
+    def process_with_ctrl_c_on_b(target: command.Target, *args: object) -> command.FileReport:
         if target.path == "b.yaml":
             os.kill(os.getpid(), signal.SIGINT)  # arrives while b.yaml is in hand
         return real_process(target, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cli, "process", process_with_ctrl_c_on_b)
+    monkeypatch.setattr(command, "process", process_with_ctrl_c_on_b)
     code = main(["--write", "."])
     out, err = capsys.readouterr()
     assert code == 130
