@@ -112,6 +112,10 @@ class _Dispatcher:
         sys.stderr.flush()
         try:
             context = _context()
+            # the collector leaves what exists now alone until the workers are done: its
+            # scans would write to the pages this process and the workers share, and have
+            # them copied (20 ms on 10k files)
+            gc.freeze()
             for _ in range(workers):
                 mine, theirs = context.Pipe()
                 # a forked worker inherits this process's ends of every pipe made so far
@@ -133,6 +137,7 @@ class _Dispatcher:
             for process, conn in started:
                 conn.close()
                 process.join()
+            gc.unfreeze()
         return [r for r in self.results if r is not None]  # all, unless stopped
 
     def _hand_out(self, queued: dict[Connection, int]) -> None:
