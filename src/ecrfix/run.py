@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
@@ -91,9 +91,9 @@ def iter_targets(
                 yield Target(path, True)
         elif os.path.isdir(path):
             walk_errors: list[WalkError] = []
-            top, real_top = str(Path(path)), os.path.realpath(path)
+            walked_key = _walked_key(str(Path(path)), os.path.realpath(path))
             for found, is_link in walk_files(path, walk_errors, select):
-                if new(_walked_key(found, is_link, top, real_top)):
+                if new(walked_key(found, is_link)):
                     yield Target(_display(found), False)
             for e in walk_errors:  # a skipped file gets a note, once, not an error
                 if not e.skipped:
@@ -112,14 +112,20 @@ def _link_key(path: str) -> str:
     return "link:" + os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
 
 
-def _walked_key(found: str, is_link: bool, top: str, real_top: str) -> str:
-    """os.path.realpath(found), cheaply: a walk enters no symlinked folder."""
-    if is_link:
-        return os.path.realpath(found)
+def _walked_key(top: str, real_top: str) -> Callable[[str, bool], str]:
+    """os.path.realpath of the files a walk of `top` finds, cheaply: a walk enters no
+    symlinked folder, so below `top` a path is real once `top` is."""
     prefix = top.rstrip(os.sep) + os.sep
-    # below `.` the walk names paths `./a.yaml` at the top, `sub/b.json` further down
-    relative = found[len(prefix) :] if found.startswith(prefix) else found
-    return os.path.join(real_top, relative)
+    real_prefix = real_top.rstrip(os.sep) + os.sep
+
+    def key(found: str, is_link: bool) -> str:
+        if is_link:
+            return os.path.realpath(found)
+        # below `.` the walk names paths `./a.yaml` at the top, `sub/b.json` further down
+        relative = found[len(prefix) :] if found.startswith(prefix) else found
+        return real_prefix + relative
+
+    return key
 
 
 def _display(path: str) -> str:
