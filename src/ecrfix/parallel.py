@@ -49,11 +49,12 @@ def process_all(
     jobs: int | None = None,
     interruption: Interruption | None = None,
 ) -> list[FileReport]:
-    """`work(target)` for every target, in the order of `targets`, by up to `jobs` worker
-    processes (default: one per CPU) while this process walks and hands out the files:
-    `targets` may be a lazy walk. Standard input is always read by this process. Once an
-    interruption is requested no file is started: the reports of the files done are
-    returned; a KeyboardInterrupt (a second Ctrl-C) requests one too."""
+    """`work(target)` for every target, in the order of `targets`, by up to `jobs`
+    processes (default: one per CPU): this one, which walks and hands out the files and
+    works on some itself, and `jobs - 1` workers. `targets` may be a lazy walk. Standard
+    input is always read by this process. Once an interruption is requested no file is
+    started: the reports of the files done are returned; a KeyboardInterrupt (a second
+    Ctrl-C) requests one too."""
     interruption = interruption or Interruption()
     items = iter(targets)
     jobs = jobs or default_jobs()
@@ -71,7 +72,7 @@ def process_all(
         return done
     dispatcher = _Dispatcher(itertools.chain(head, items), work, interruption)
     try:
-        return dispatcher.run(processes)
+        return dispatcher.run(processes - 1)
     except KeyboardInterrupt:  # the workers were stopped at once
         interruption.requested = True
         return [r for r in dispatcher.results if r is not None]
@@ -91,13 +92,16 @@ def paused_collector(work: Work, target: Target) -> FileReport:
 
 
 class _Dispatcher:
-    """This process walks and hands the files found, in chunks, to worker processes.
+    """This process walks and hands the files found, in chunks, to worker processes, and
+    works on files itself, one at a time, while each worker has chunks queued.
 
     A chunk is a small share of the files walked and not yet handed out, so chunks shrink
     towards the end and the workers finish at about the same time even when a few files
     (a 3 MB template, one the pure-Python composer must read) cost more than thousands of
-    others. A pipe per worker and no helper threads: multiprocessing.Pool's worker-handler
-    thread spins while results wait to be read (a fifth of a CPU on 10k files)."""
+    others. Working here rather than starting one more worker keeps one process per CPU:
+    a walking process beside a worker per CPU would take CPU time from them. A pipe per
+    worker and no helper threads: multiprocessing.Pool's worker-handler thread spins while
+    results wait to be read (a fifth of a CPU on 10k files)."""
 
     def __init__(self, items: Iterator[Target], work: Work, interruption: Interruption) -> None:
         self.items: Iterator[Target] | None = items
@@ -143,7 +147,7 @@ class _Dispatcher:
     def _hand_out(self, queued: dict[Connection, int]) -> None:
         from multiprocessing.connection import wait
 
-        share = CHUNK_SHARE * len(queued)
+        share = CHUNK_SHARE * (len(queued) + 1)  # this process works too
         self._walk_ahead(LOOKAHEAD)  # a few milliseconds; then chunks fit the size of the walk
         while True:
             if (
@@ -161,9 +165,14 @@ class _Dispatcher:
             busy = [conn for conn, count in queued.items() if count]
             if not busy:
                 return
-            # wait for a result, unless there is walking to do meanwhile
-            walking = self.items is not None and len(self.pending) < LOOKAHEAD
-            for ready in wait(busy, timeout=0 if walking else None):
+            if self.pending:  # every worker has IN_FLIGHT chunks queued: one file here
+                place = self.pending.popleft()
+                self.results[place] = paused_collector(self.work, self.targets[place])
+                timeout: float | None = 0
+            else:  # wait for a result, unless there is walking to do meanwhile
+                walking = self.items is not None and len(self.pending) < LOOKAHEAD
+                timeout = 0 if walking else None
+            for ready in wait(busy, timeout=timeout):
                 conn = cast("Connection", ready)
                 self._receive(conn)
                 queued[conn] -= 1
