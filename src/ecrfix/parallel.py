@@ -8,15 +8,14 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
+from ecrfix import workers as processes
 from ecrfix.interrupt import Interruption
 from ecrfix.run import STDIN, FileReport, Target
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-    from multiprocessing.context import DefaultContext, ForkContext
-    from multiprocessing.process import BaseProcess
+    from ecrfix.workers import Channel, Worker
 
 Work = Callable[[Target], FileReport]
 Chunk = tuple[list[int], list[Target]]  # places in the results, files
@@ -111,42 +110,30 @@ class _Dispatcher:
         self.pending: collections.deque[int] = collections.deque()  # walked, not handed out
 
     def run(self, workers: int) -> list[FileReport]:
-        started: list[tuple[BaseProcess, Connection]] = []
+        started: list[Worker] = []
         sys.stdout.flush()  # a forked worker flushes what it inherited when it exits
         sys.stderr.flush()
         try:
-            context = _context()
             # the collector leaves what exists now alone until the workers are done: its
             # scans would write to the pages this process and the workers share, and have
             # them copied (20 ms on 10k files)
             gc.freeze()
             for _ in range(workers):
-                mine, theirs = context.Pipe()
-                # a forked worker inherits this process's ends of every pipe made so far
-                others = [mine] + [conn for _, conn in started]
-                worker = context.Process(
-                    target=_serve, args=(theirs, self.work, others), daemon=True
-                )
-                worker.start()
-                theirs.close()
-                started.append((worker, mine))
-            self._hand_out({conn: 0 for _, conn in started})
-            for _, conn in started:
-                conn.send(None)
+                started.append(processes.start(_serve, self.work, started))
+            self._hand_out(dict.fromkeys(started, 0))
+            for worker in started:
+                worker.channel.send(None)
         except BaseException:  # an interrupt or a failed worker: the others stop now
-            for process, _ in started:
-                process.kill()
+            for worker in started:
+                worker.kill()
             raise
         finally:
-            for process, conn in started:
-                conn.close()
-                process.join()
+            for worker in started:
+                worker.close()
             gc.unfreeze()
         return [r for r in self.results if r is not None]  # all, unless stopped
 
-    def _hand_out(self, queued: dict[Connection, int]) -> None:
-        from multiprocessing.connection import wait
-
+    def _hand_out(self, queued: dict[Worker, int]) -> None:
         share = CHUNK_SHARE * (len(queued) + 1)  # this process works too
         self._walk_ahead(LOOKAHEAD)  # a few milliseconds; then chunks fit the size of the walk
         while True:
@@ -156,13 +143,13 @@ class _Dispatcher:
                 self.items = None
                 self.pending.clear()
             self._walk_ahead(WALK_STEP)
-            for conn, count in queued.items():
+            for worker, count in queued.items():
                 if count < IN_FLIGHT and self.pending:
                     size = max(1, min(MAX_CHUNK, len(self.pending) // share))
                     places = [self.pending.popleft() for _ in range(size)]
-                    conn.send((places, [self.targets[i] for i in places]))
-                    queued[conn] += 1
-            busy = [conn for conn, count in queued.items() if count]
+                    worker.channel.send((places, [self.targets[i] for i in places]))
+                    queued[worker] += 1
+            busy = [worker for worker, count in queued.items() if count]
             if not busy:
                 return
             if self.pending:  # every worker has IN_FLIGHT chunks queued: one file here
@@ -172,10 +159,9 @@ class _Dispatcher:
             else:  # wait for a result, unless there is walking to do meanwhile
                 walking = self.items is not None and len(self.pending) < LOOKAHEAD
                 timeout = 0 if walking else None
-            for ready in wait(busy, timeout=timeout):
-                conn = cast("Connection", ready)
-                self._receive(conn)
-                queued[conn] -= 1
+            for worker in processes.ready(busy, timeout):
+                self._receive(worker.channel)
+                queued[worker] -= 1
 
     def _walk_ahead(self, step: int) -> None:
         for _ in range(min(step, LOOKAHEAD - len(self.pending))):
@@ -192,9 +178,9 @@ class _Dispatcher:
                 self.pending.append(len(self.results))
                 self.results.append(None)
 
-    def _receive(self, conn: Connection) -> None:
+    def _receive(self, channel: Channel) -> None:
         try:
-            places, reports, failure = conn.recv()
+            places, reports, failure = channel.recv()
         except EOFError:
             raise WorkerFailed("a worker process died unexpectedly") from None
         if failure:
@@ -205,17 +191,13 @@ class _Dispatcher:
             )
 
 
-def _serve(conn: Connection, work: Work, parent_ends: list[Connection]) -> None:
+def _serve(channel: Channel, work: Work) -> None:
     # Ctrl-C is the parent's to handle (it stops the workers); workers would only add noise
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Holding the parent's ends open would keep every worker waiting for work forever once
-    # the parent is gone (killed): with them closed, the parent's death is an EOF here.
-    for end in parent_ends:
-        end.close()
     while True:
         try:
-            chunk: Chunk | None = conn.recv()
-        except EOFError:
+            chunk: Chunk | None = channel.recv()
+        except EOFError:  # the parent is gone
             return
         if chunk is None:
             return
@@ -223,17 +205,8 @@ def _serve(conn: Connection, work: Work, parent_ends: list[Connection]) -> None:
         try:
             reports = [paused_collector(work, t) for t in targets]
             # most files hold nothing: None is cheaper to send than their empty report
-            conn.send((places, [None if r == FileReport(r.path, []) else r for r in reports], ""))
+            empty = [None if r == FileReport(r.path, []) else r for r in reports]
+            channel.send((places, empty, ""))
         except Exception:
-            conn.send((places, [], traceback.format_exc()))
+            channel.send((places, [], traceback.format_exc()))
             return
-
-
-def _context() -> ForkContext | DefaultContext:
-    # fork starts a worker in a millisecond with everything already imported; elsewhere
-    # (macOS, Windows) the platform's default is the safe choice
-    import multiprocessing
-
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()  # pragma: no cover
