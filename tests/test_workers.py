@@ -49,10 +49,10 @@ def test_messages_of_any_size_go_both_ways(kind: str) -> None:
         # 5 MB is far past a pipe's buffer: written and read in many parts
         for message in ("small", "x" * 5_000_000, {"nested": [1, 2.5, None, b"\x00"]}):
             worker.channel.send(message)
-            assert workers.ready([worker], 30) == [worker]
+            assert workers.Listener([worker]).ready(30) == [worker]
             echoed, suffix, pid = worker.channel.recv()
             assert (echoed, suffix) == (message, "!") and pid != os.getpid()
-        assert workers.ready([worker], 0) == []  # nothing more to read
+        assert workers.Listener([worker]).ready(0) == []  # nothing more to read
         worker.channel.send(None)
     finally:
         worker.close()
@@ -62,7 +62,7 @@ def test_a_dead_worker_reads_as_the_end_of_its_channel(kind: str) -> None:
     worker = workers.start(_echo, "", [])
     try:
         worker.kill()
-        assert workers.ready([worker], 30) == [worker]
+        assert workers.Listener([worker]).ready(30) == [worker]
         with pytest.raises(EOFError):
             worker.channel.recv()
     finally:

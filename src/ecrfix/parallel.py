@@ -120,7 +120,7 @@ class _Dispatcher:
             gc.freeze()
             for _ in range(workers):
                 started.append(processes.start(_serve, self.work, started))
-            self._hand_out(dict.fromkeys(started, 0))
+            self._hand_out(dict.fromkeys(started, 0), processes.Listener(started))
             for worker in started:
                 worker.channel.send(None)
         except BaseException:  # an interrupt or a failed worker: the others stop now
@@ -133,7 +133,7 @@ class _Dispatcher:
             gc.unfreeze()
         return [r for r in self.results if r is not None]  # all, unless stopped
 
-    def _hand_out(self, queued: dict[Worker, int]) -> None:
+    def _hand_out(self, queued: dict[Worker, int], listener: processes.Listener) -> None:
         share = CHUNK_SHARE * (len(queued) + 1)  # this process works too
         self._walk_ahead(LOOKAHEAD)  # a few milliseconds; then chunks fit the size of the walk
         while True:
@@ -159,7 +159,7 @@ class _Dispatcher:
             else:  # wait for a result, unless there is walking to do meanwhile
                 walking = self.items is not None and len(self.pending) < LOOKAHEAD
                 timeout = 0 if walking else None
-            for worker in processes.ready(busy, timeout):
+            for worker in listener.ready(timeout):  # only busy workers answer, or dead ones
                 self._receive(worker.channel)
                 queued[worker] -= 1
 

@@ -53,24 +53,32 @@ def start(serve: Serve, argument: Any, others: Sequence[Worker]) -> Worker:
     return _StartedWorker(serve, argument)
 
 
-def ready(workers: Sequence[Worker], timeout: float | None) -> list[Worker]:
-    """The workers with a message to read (or whose channel was closed), waiting up to
-    `timeout` seconds (None: until there is one)."""
-    forked = [w for w in workers if isinstance(w, _ForkedWorker)]
-    if len(forked) < len(workers):
-        from multiprocessing.connection import wait
+class Listener:
+    """Tells which of a set of workers have a message to read, or have gone: set up once,
+    since the dispatcher asks after every file it works on itself."""
 
-        by_channel = {id(w.channel): w for w in workers}
-        waited: list[Any] = [w.channel for w in workers]
-        return [by_channel[id(c)] for c in wait(waited, timeout)]
-    import select
+    def __init__(self, workers: Sequence[Worker]) -> None:
+        self.workers = list(workers)
+        self.by_fd: dict[int, Worker] = {}
+        forked = [w for w in self.workers if isinstance(w, _ForkedWorker)]
+        if len(forked) == len(self.workers):
+            import select
 
-    by_fd: dict[int, Worker] = {w.pipes.read_fd: w for w in forked}
-    poller = select.poll()
-    for fd in by_fd:
-        poller.register(fd, select.POLLIN)
-    events = poller.poll(None if timeout is None else int(timeout * 1000))
-    return [by_fd[fd] for fd, _ in events]
+            self.poller = select.poll()
+            for worker in forked:
+                self.by_fd[worker.pipes.read_fd] = worker
+                self.poller.register(worker.pipes.read_fd, select.POLLIN)
+
+    def ready(self, timeout: float | None) -> list[Worker]:
+        """Waiting up to `timeout` seconds (None: until there is one)."""
+        if not self.by_fd:
+            from multiprocessing.connection import wait
+
+            by_channel = {id(w.channel): w for w in self.workers}
+            waited: list[Any] = [w.channel for w in self.workers]
+            return [by_channel[id(c)] for c in wait(waited, timeout)]
+        events = self.poller.poll(None if timeout is None else int(timeout * 1000))
+        return [self.by_fd[fd] for fd, _ in events]
 
 
 class _Pipes:
