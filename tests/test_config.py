@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ecrfix.config import Config, ConfigError, find_config, load_config
-from ecrfix.files import walk
+from ecrfix.files import walk_files
 from ecrfix.model import CREATION_TEMPLATE, REPOSITORY, Settings
 
 
@@ -133,7 +133,7 @@ def test_selection_of_walked_files(project: Path) -> None:
     )
 
     def found(config: Config) -> list[str]:
-        paths = walk(str(project), [], config.selection())
+        paths = [path for path, _ in walk_files(str(project), [], config.selection())]
         return sorted(Path(p).relative_to(project).as_posix() for p in paths)
 
     assert found(config) == ["a.yaml", "b.cfn", "keep/tmp/e.yaml"]

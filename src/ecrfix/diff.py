@@ -16,12 +16,8 @@ def quote_path(path: str) -> str:
     return '"' + "".join(_ESCAPES.get(c) or _escape_control(c) for c in path) + '"'
 
 
-def _is_control(char: str) -> bool:
-    return ord(char) < 0x20 or ord(char) == 0x7F
-
-
 def _escape_control(char: str) -> str:
-    return f"\\{ord(char):03o}" if _is_control(char) else char
+    return f"\\{ord(char):03o}" if _CONTROL.match(char) else char
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

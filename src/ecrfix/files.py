@@ -124,18 +124,14 @@ class Selection(NamedTuple):
 TEMPLATES = Selection()
 
 
-def walk(root: str, errors: list[WalkError], select: Selection = TEMPLATES) -> Iterator[str]:
-    """Template files under `root`, sorted, skipping VCS and dependency folders and what
-    `.gitignore` files ignore. The walk never leaves the tree and never loops: symlinked
-    folders are not entered, and a symlinked file is taken only when its target lies in
-    the tree (else it is reported as skipped)."""
-    return (path for path, _ in walk_files(root, errors, select))
-
-
 def walk_files(
     root: str, errors: list[WalkError], select: Selection = TEMPLATES
 ) -> Iterator[tuple[str, bool]]:
-    """The files of `walk`, each with whether it is a symbolic link (these come last)."""
+    """Template files under `root`, sorted, each with whether it is a symbolic link,
+    skipping VCS and dependency folders and what `.gitignore` files ignore. The walk never
+    leaves the tree and never loops: symlinked folders are not entered, and a symlinked
+    file is taken only when its target lies in the tree (else it is reported as skipped);
+    such files come last."""
     inside = os.path.realpath(root)
     links: list[str] = []  # taken last, so that a file found under its own name keeps it
     levels = [_level(str(Path(root)), [], errors)]

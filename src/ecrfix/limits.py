@@ -24,8 +24,8 @@ class TooDeep(TemplateError):
     """Nesting past MAX_DEPTH: final, not a reason to try the other composer."""
 
 
-def too_deep(line: int | None) -> TooDeep:
-    return TooDeep(f"nesting is deeper than {MAX_DEPTH} levels", line)
+def too_deep(line: int | None, hint: str = "") -> TooDeep:
+    return TooDeep(f"nesting is deeper than {MAX_DEPTH} levels{hint}", line)
 
 
 def check_graph(documents: list[Node], has_aliases: bool = True) -> None:
@@ -57,7 +57,7 @@ def check_graph(documents: list[Node], has_aliases: bool = True) -> None:
         level = deeper
     if level:
         hint = " (or an alias refers to a collection that contains it)" if has_aliases else ""
-        raise TooDeep(too_deep(_line(level[0])).message + hint, _line(level[0]))
+        raise too_deep(_line(level[0]), hint)
 
 
 def _line(node: Node) -> int:

@@ -35,17 +35,16 @@ class Loaded:
         self.budget = MAX_EXPANDED_NODES
         self.duplicates: list[tuple[str, int]] = []
         # a node's tag is text made anew at every read (a microsecond); the composer shares
-        # one tag object between the nodes of a kind, so its text is kept by identity
-        self.tag_texts: dict[int, str] = {}
-        self.tag_objects: list[object] = []  # alive while their ids are keys above
+        # one tag object between the nodes of a kind, so its text is kept by identity (with
+        # the object, so that its id cannot be reused while it is a key)
+        self.tags: dict[int, tuple[object, str]] = {}
 
     def tag_of(self, node: Node) -> str:
         tag = node.ctag
-        text = self.tag_texts.get(id(tag))
-        if text is None:
-            text = self.tag_texts[id(tag)] = str(tag)
-            self.tag_objects.append(tag)
-        return text
+        known = self.tags.get(id(tag))
+        if known is None:
+            known = self.tags[id(tag)] = (tag, str(tag))
+        return known[1]
 
     def load(self, node: Node) -> Any:
         self.budget -= 1
