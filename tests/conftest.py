@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from ecrfix.cli import main
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 GOLDEN = ROOT / "golden"
@@ -16,6 +18,13 @@ def shared_dir(*parts: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"{path} is absent (only the project's workspace has ../shared)")
     return path
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """ecrfix's exit status, standard output and standard error for `argv`, in-process."""
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture

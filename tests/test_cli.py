@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ecrfix import QUERY_ID
-from ecrfix.cli import main
 
 from .conftest import GOLDEN
+from .conftest import run_cli as run
 
 MUTABLE = (
     "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n"
@@ -20,12 +20,6 @@ MUTABLE = (
 FIXED = MUTABLE.replace("MUTABLE\n", "IMMUTABLE\n")
 CLEAN = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n"
 BROKEN = "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties: [unclosed\n"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecrfix.cli import main
+from .conftest import run_cli as run
 
 EXCLUSION = (
     "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n    Properties:\n"
@@ -30,12 +30,6 @@ UNSAFE_LINE = (
     "t.yaml:5:7: Repo (AWS::ECR::Repository): ImageTagMutability is '{mode}', expected "
     "IMMUTABLE: unsafe fix: run with --unsafe-fixes [unfixable]\n"
 )
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

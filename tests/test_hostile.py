@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ecrfix.cli import main
 from ecrfix.source import may_hold_ecr
 
 from .conftest import ROOT, shared_dir
+from .conftest import run_cli as _run
 
 MUTABLE = (
     "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n"
@@ -237,12 +237,6 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "good.yaml").write_text(MUTABLE)
     return tmp_path
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("mode", ["--write", "--check"])

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from ecrfix import parallel
-from ecrfix.cli import main
 from ecrfix.model import DELETE, Change, Settings
 from ecrfix.run import STDIN, FileReport, Mode, Target, process
 
 from .conftest import GOLDEN, ROOT
+from .conftest import run_cli as _run
 
 
 def _tree(root: Path, templates: int) -> Path:
@@ -46,12 +46,6 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(parallel._Dispatcher, "run", counting)
     return started
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("mode", ["--check", "--diff"])

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from ecrfix import atomic, run
-from ecrfix.cli import main
 from ecrfix.files import Snapshot
+
+from .conftest import run_cli as _run
 
 MUTABLE = (
     "Resources:\n  Repo:\n    Type: AWS::ECR::Repository\n"
@@ -42,12 +43,6 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "a.yaml").write_text(MUTABLE)
     (tmp_path / "b.yaml").write_text(MUTABLE)
     return tmp_path
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _leftovers(folder: Path) -> list[str]:
